@@ -1,0 +1,104 @@
+using System.Numerics;
+using Akka.Configuration;
+using PoT.Ledger;
+using PoT.Persistence;
+using PoT.Protocol;
+using PoT.Registry;
+
+namespace PoT.Hosting;
+
+/// <summary>
+/// The node's configuration: the HOCON files of hocon/ (embedded at build time), overridden by an operator's file
+/// and command-line values, with the typed options every context binds from it.
+/// </summary>
+public sealed record PotSettings(
+    Config Config,
+    string DataDir,
+    string? GenesisFile,
+    string PersistenceProvider,
+    string ConnectionString,
+    string? SqliteFile,
+    Eip712Domain Domain,
+    LedgerOptions Ledger,
+    RegistryOptions Registry,
+    OutboxOptions Outbox,
+    int NumberOfShards,
+    TimeSpan AskTimeout,
+    TimeSpan AccountCheckTimeout,
+    string HttpHost,
+    int HttpPort,
+    int MaxBodyBytes)
+{
+    public Config Pot => Config.GetConfig("pot");
+}
+
+public static class PotConfig
+{
+    /// <summary>One of the embedded hocon/*.conf files.</summary>
+    public static Config Embedded(string fileName)
+    {
+        using var stream = typeof(PotConfig).Assembly.GetManifestResourceStream($"hocon/{fileName}")
+            ?? throw new InvalidOperationException($"hocon/{fileName} is not embedded in PoT.Actors");
+        using var reader = new StreamReader(stream);
+        return ConfigurationFactory.ParseString(reader.ReadToEnd());
+    }
+
+    /// <summary>Builds the settings: <paramref name="overrides"/> (command line, an operator's file) over hocon/pot.conf
+    /// over the persistence file of the chosen provider, with the connection strings filled in.</summary>
+    public static PotSettings Load(Config? overrides = null)
+    {
+        var baseConfig = (overrides ?? Config.Empty).WithFallback(Embedded("pot.conf"));
+        var pot = baseConfig.GetConfig("pot");
+        var dataDir = Path.GetFullPath(pot.GetString("node.data-dir"));
+        var provider = pot.GetString("persistence.provider");
+        string connectionString;
+        string? sqliteFile = null;
+        switch (provider)
+        {
+            case "sqlite":
+                sqliteFile = Path.Combine(dataDir, pot.GetString("persistence.sqlite.file"));
+                connectionString = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder { DataSource = sqliteFile }.ToString();
+                break;
+            case "postgresql":
+                connectionString = pot.GetString("persistence.postgresql.connection-string");
+                if (string.IsNullOrWhiteSpace(connectionString))
+                    throw new ConfigurationException("pot.persistence.postgresql.connection-string is required when the provider is postgresql");
+                break;
+            default:
+                throw new ConfigurationException($"pot.persistence.provider must be sqlite or postgresql, not '{provider}'");
+        }
+        var connections = ConfigurationFactory.ParseString(string.Join("\n",
+            new[] { "journal.sql", "journal.sharding", "snapshot-store.sql", "snapshot-store.sharding", "query.journal.sql" }
+                .Select(plugin => $"akka.persistence.{plugin}.connection-string = {Quote(connectionString)}")));
+        var config = connections.WithFallback(baseConfig).WithFallback(Embedded($"persistence-{provider}.conf"));
+        pot = config.GetConfig("pot");
+
+        var genesisFile = pot.GetString("genesis.file", "");
+        var domain = new Eip712Domain(
+            TypedDataSchema.Pot.DomainName,
+            TypedDataSchema.Pot.DomainVersion,
+            BigInteger.Parse(pot.GetString("domain.chain-id")),
+            Address.Parse(pot.GetString("domain.verifying-contract")));
+
+        return new PotSettings(
+            config,
+            dataDir,
+            string.IsNullOrWhiteSpace(genesisFile) ? null : Path.Combine(dataDir, genesisFile),
+            provider,
+            connectionString,
+            sqliteFile,
+            domain,
+            LedgerOptions.FromConfig(pot),
+            RegistryOptions.FromConfig(pot),
+            OutboxOptions.FromConfig(pot),
+            pot.GetInt("sharding.number-of-shards"),
+            pot.GetTimeSpan("node.ask-timeout"),
+            pot.GetTimeSpan("registry.account-check-timeout"),
+            pot.GetString("node.http.host"),
+            pot.GetInt("node.http.port"),
+            pot.GetInt("node.http.max-body-bytes"));
+    }
+
+    /// <summary>A HOCON string literal.</summary>
+    public static string Quote(string value) => "\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
+}

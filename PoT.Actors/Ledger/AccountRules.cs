@@ -1,0 +1,86 @@
+using PoT.Persistence;
+using PoT.Protocol;
+using PoT.Registry;
+using static PoT.Persistence.Decision;
+
+namespace PoT.Ledger;
+
+/// <summary>
+/// The ledger's rules: pure functions from (state, command, time) to a <see cref="Decision"/>. No I/O, no clock of
+/// their own, so the entity, the property tests and the auditor all run exactly this code.
+/// </summary>
+public static class AccountRules
+{
+    /// <summary>Decides a verified signed command acting for this account.</summary>
+    public static Decision Decide(AccountState s, ISignedCommand command, SignedEnvelope envelope, DateTimeOffset now, LedgerOptions options)
+    {
+        if (!s.Exists)
+            return Rejected(ErrorCodes.UnknownAccount, $"{s.Address} has never held tokens, so it cannot act yet");
+        if (NonceProblem(s, command.Nonce, envelope.Digest) is { } nonceDecision) return nonceDecision;
+
+        return command switch
+        {
+            Transfer t => Positive(t.Amount) ?? (t.To == s.Address
+                ? Rejected(ErrorCodes.SelfTransfer, "a transfer to the sending account itself does nothing")
+                : Funds(s, t.Amount) ?? Emit(new TransferSent(t.To, t.Amount))),
+            StakeAsValidator v => Positive(v.Amount) ?? Funds(s, v.Amount) ?? Emit(new ValidatorStakeLocked(v.Amount)),
+            StakeForAgent a => Positive(a.Amount) ?? OwnAgent(s, a.AgentId) ?? Funds(s, a.Amount)
+                ?? Emit(new AgentStakeLocked(a.AgentId, a.Amount)),
+            Unstake u => Positive(u.Amount) ?? (s.ValidatorStake < u.Amount
+                ? Rejected(ErrorCodes.InsufficientStake, $"validator stake is {s.ValidatorStake}, cannot unstake {u.Amount}")
+                : Emit(new ValidatorStakeUnbonding(u.Amount, now + options.UnbondingPeriod))),
+            Withdraw => DecideWithdraw(s, now),
+            RegisterAgent r => Positive(r.Stake) ?? (s.AgentStakes.ContainsKey(r.AgentId)
+                ? Rejected(ErrorCodes.AgentExists, $"agent '{r.AgentId}' already has stake in this account")
+                : Funds(s, r.Stake) ?? Emit(new AgentStakeLocked(r.AgentId, r.Stake))),
+            UpdateAgent u => OwnAgent(s, u.AgentId) ?? Emit(new AgentCommandAuthorized(u.AgentId)),
+            DeregisterAgent d => OwnAgent(s, d.AgentId)
+                ?? Emit(new AgentStakeUnbonding(d.AgentId, s.AgentStakes[d.AgentId], now + options.UnbondingPeriod)),
+            _ => Rejected(ErrorCodes.UnknownCommandType, $"{command.GetType().Name} is not an account command")
+        };
+    }
+
+    /// <summary>Decides a delivery from another entity. Redeliveries are recognised and change nothing.</summary>
+    public static Decision Decide(AccountState s, IPotMessage delivery) => delivery switch
+    {
+        CreditTransfer c => s.CreditedUpTo.TryGetValue(c.From.Value, out var upTo) && upTo >= c.FromNonce
+            ? Done(Acknowledged)
+            : Emit(new TransferReceived(c.From, c.FromNonce, c.Amount, c.CommandId)),
+        MintGenesis m => s.GenesisHash is not null ? Done(Acknowledged) : Emit(new GenesisMinted(m.Amount, m.GenesisHash)),
+        _ => Rejected(ErrorCodes.UnknownCommandType, $"{delivery.GetType().Name} is not an account delivery")
+    };
+
+    private static readonly CommandAccepted Acknowledged = new("", []);
+
+    /// <summary>The nonce rule: exactly the next one. An identical retry of an executed command gets its receipt back;
+    /// a different message with a used nonce is rejected.</summary>
+    private static Decision? NonceProblem(AccountState s, ulong nonce, string digest)
+    {
+        if (nonce == s.Nonce) return null;
+        if (nonce > s.Nonce)
+            return Rejected(ErrorCodes.FutureNonce, $"nonce {nonce} is ahead; the account's next nonce is {s.Nonce}");
+        if (s.Receipts.TryGetValue(nonce, out var receipt))
+            return receipt.Digest == digest
+                ? Done(new CommandAccepted(digest, receipt.EventIds, Replayed: true))
+                : Rejected(ErrorCodes.NonceAlreadyUsed, $"nonce {nonce} was already used by another command ({receipt.Digest})");
+        return Rejected(ErrorCodes.StaleNonce, $"nonce {nonce} is used and older than the receipts kept; the next nonce is {s.Nonce}");
+    }
+
+    private static Decision DecideWithdraw(AccountState s, DateTimeOffset now)
+    {
+        if (s.Unbonding.IsEmpty) return Rejected(ErrorCodes.NothingToWithdraw, "nothing is unbonding");
+        var matured = s.Unbonding.Where(u => u.ReleaseAt <= now).Aggregate(UInt128.Zero, (a, u) => checked(a + u.Amount));
+        if (matured == UInt128.Zero)
+            return Rejected(ErrorCodes.UnbondingNotMatured, $"the first unbonding entry is released at {s.Unbonding.Min(u => u.ReleaseAt):O}");
+        return Emit(new UnbondingWithdrawn(matured, now));
+    }
+
+    private static Decision? Positive(UInt128 amount) =>
+        amount == UInt128.Zero ? Rejected(ErrorCodes.InvalidAmount, "the amount must be at least 1 base unit") : null;
+
+    private static Decision? Funds(AccountState s, UInt128 amount) =>
+        s.Balance < amount ? Rejected(ErrorCodes.InsufficientFunds, $"balance is {s.Balance}, {amount} needed") : null;
+
+    private static Decision? OwnAgent(AccountState s, string agentId) =>
+        s.AgentStakes.ContainsKey(agentId) ? null : Rejected(ErrorCodes.UnknownAgent, $"{s.Address} has no registered agent '{agentId}'");
+}

@@ -1,0 +1,99 @@
+using System.Collections.Immutable;
+using PoT.Persistence;
+using PoT.Protocol;
+
+namespace PoT.Ledger;
+
+public sealed record Unbonding(UInt128 Amount, DateTimeOffset ReleaseAt, string Source);
+
+/// <summary>What the account remembers of an executed signed command, to answer an identical retry.</summary>
+public sealed record Receipt(string Digest, ImmutableArray<string> EventIds);
+
+/// <summary>
+/// One account: balance, stakes, unbonding entries and nonce. Immutable; <see cref="AccountEvolution.Apply"/> evolves
+/// it from events, <see cref="AccountRules"/> decides commands against it. The auditor runs the same two functions.
+/// </summary>
+public sealed record AccountState(
+    Address Address,
+    bool Exists,
+    UInt128 Balance,
+    UInt128 ValidatorStake,
+    ImmutableSortedDictionary<string, UInt128> AgentStakes,
+    ImmutableList<Unbonding> Unbonding,
+    ulong Nonce,
+    ImmutableSortedDictionary<ulong, Receipt> Receipts,
+    ImmutableSortedDictionary<string, ulong> CreditedUpTo,
+    string? GenesisHash,
+    long Version)
+{
+    public static AccountState Empty(Address address) => new(address, false, UInt128.Zero, UInt128.Zero,
+        ImmutableSortedDictionary<string, UInt128>.Empty, [], 0, ImmutableSortedDictionary<ulong, Receipt>.Empty,
+        ImmutableSortedDictionary<string, ulong>.Empty, null, 0);
+
+    public string PersistenceId => EntityIds.PersistenceId(EntityKind.Account, Address.Value);
+
+    public UInt128 AgentStakeTotal => AgentStakes.Values.Aggregate(UInt128.Zero, (a, b) => checked(a + b));
+
+    public UInt128 UnbondingTotal => Unbonding.Aggregate(UInt128.Zero, (a, u) => checked(a + u.Amount));
+
+    /// <summary>Everything this account holds in any form: the unit of token conservation.</summary>
+    public UInt128 Holdings => checked(Balance + ValidatorStake + AgentStakeTotal + UnbondingTotal);
+}
+
+/// <summary>The pure evolution of an account by its events.</summary>
+public static class AccountEvolution
+{
+    public static AccountState Apply(this AccountState s, PotEvent e, LedgerOptions options)
+    {
+        var next = e switch
+        {
+            GenesisMinted m => s with { Exists = true, Balance = checked(s.Balance + m.Amount), GenesisHash = m.GenesisHash },
+            TransferSent t => s with { Balance = checked(s.Balance - t.Amount) },
+            TransferReceived r => s with
+            {
+                Exists = true,
+                Balance = checked(s.Balance + r.Amount),
+                CreditedUpTo = s.CreditedUpTo.SetItem(r.From.Value, r.FromNonce)
+            },
+            ValidatorStakeLocked v => s with { Balance = checked(s.Balance - v.Amount), ValidatorStake = checked(s.ValidatorStake + v.Amount) },
+            AgentStakeLocked a => s with
+            {
+                Balance = checked(s.Balance - a.Amount),
+                AgentStakes = s.AgentStakes.SetItem(a.AgentId, checked(s.AgentStakes.GetValueOrDefault(a.AgentId) + a.Amount))
+            },
+            ValidatorStakeUnbonding u => s with
+            {
+                ValidatorStake = checked(s.ValidatorStake - u.Amount),
+                Unbonding = s.Unbonding.Add(new Unbonding(u.Amount, u.ReleaseAt, "validator"))
+            },
+            AgentStakeUnbonding u => s with
+            {
+                AgentStakes = s.AgentStakes.Remove(u.AgentId),
+                Unbonding = s.Unbonding.Add(new Unbonding(u.Amount, u.ReleaseAt, $"agent:{u.AgentId}"))
+            },
+            UnbondingWithdrawn w => s with
+            {
+                Balance = checked(s.Balance + w.Amount),
+                Unbonding = s.Unbonding.RemoveAll(u => u.ReleaseAt <= w.MaturedBy)
+            },
+            AgentCommandAuthorized => s,
+            _ => throw new ArgumentException($"not an account event: {e.GetType().Name}")
+        };
+        next = next with { Version = s.Version + 1 };
+        return e.Meta.Envelope is { } envelope ? next.RecordReceipt(envelope, options.ReceiptWindow) : next;
+    }
+
+    /// <summary>A signed command spends its nonce and leaves a receipt (one per nonce, listing every event it caused),
+    /// kept for the last <paramref name="window"/> nonces.</summary>
+    private static AccountState RecordReceipt(this AccountState s, SignedEnvelope envelope, int window)
+    {
+        var nonce = envelope.Nonce();
+        var eventId = EntityIds.EventId(s.PersistenceId, s.Version);
+        var receipt = s.Receipts.TryGetValue(nonce, out var existing) && existing.Digest == envelope.Digest
+            ? existing with { EventIds = existing.EventIds.Add(eventId) }
+            : new Receipt(envelope.Digest, [eventId]);
+        var receipts = s.Receipts.SetItem(nonce, receipt);
+        while (receipts.Count > window) receipts = receipts.Remove(receipts.Keys.First());
+        return s with { Nonce = nonce + 1, Receipts = receipts };
+    }
+}

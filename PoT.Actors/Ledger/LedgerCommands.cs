@@ -1,0 +1,58 @@
+using System.Collections.Immutable;
+using PoT.Persistence;
+using PoT.Protocol;
+
+namespace PoT.Ledger;
+
+// Signed commands: each is read from the EIP-712 type of the same name in contracts/pot.eip712.json.
+
+[Eip712Type("Transfer"), Manifest("transfer.v1")]
+public sealed record Transfer(Address Account, Address To, UInt128 Amount, ulong Nonce) : ISignedCommand;
+
+[Eip712Type("StakeAsValidator"), Manifest("stake-as-validator.v1")]
+public sealed record StakeAsValidator(Address Account, UInt128 Amount, ulong Nonce) : ISignedCommand;
+
+/// <summary>Adds stake behind an agent the account already registered.</summary>
+[Eip712Type("StakeForAgent"), Manifest("stake-for-agent.v1")]
+public sealed record StakeForAgent(Address Account, string AgentId, UInt128 Amount, ulong Nonce) : ISignedCommand;
+
+/// <summary>Moves validator stake into unbonding; <see cref="Withdraw"/> returns it once the period has passed.</summary>
+[Eip712Type("Unstake"), Manifest("unstake.v1")]
+public sealed record Unstake(Address Account, UInt128 Amount, ulong Nonce) : ISignedCommand;
+
+/// <summary>Returns every unbonding entry whose release time has passed to the balance.</summary>
+[Eip712Type("Withdraw"), Manifest("withdraw.v1")]
+public sealed record Withdraw(Address Account, ulong Nonce) : ISignedCommand;
+
+// Deliveries from other entities, brought by the outbox relay (at least once; the account de-duplicates).
+
+/// <summary>The credit half of a transfer. <paramref name="FromNonce"/> orders credits per sender, which the relay
+/// delivers in order, so a high-water mark per sender de-duplicates redeliveries.</summary>
+[Manifest("credit-transfer.v1")]
+public sealed record CreditTransfer(Address To, Address From, ulong FromNonce, UInt128 Amount, string CommandId) : IPotMessage;
+
+/// <summary>The genesis allocation of one account, minted once.</summary>
+[Manifest("mint-genesis.v1")]
+public sealed record MintGenesis(Address To, UInt128 Amount, string GenesisHash) : IPotMessage;
+
+/// <summary>The account's part of an agent command (nonce, stake lock or release). The agent entity coordinates;
+/// the relay brings this to the account and the account's <see cref="AccountStepResult"/> back to the agent.</summary>
+[Manifest("apply-agent-step.v1")]
+public sealed record ApplyAgentStep(SignedEnvelope Envelope) : IPotMessage;
+
+[Manifest("account-step-result.v1")]
+public sealed record AccountStepResult(string AgentId, string CommandId, ImmutableArray<string> EventIds, string? ErrorCode = null, string? ErrorMessage = null)
+    : IPotMessage
+{
+    public bool Succeeded => ErrorCode is null;
+}
+
+/// <summary>A dry run of a signed command against the account (no event): lets the agent entity reject a command
+/// the account would refuse before it writes anything.</summary>
+[Manifest("check-signed.v1")]
+public sealed record CheckSigned(SignedEnvelope Envelope) : IPotMessage;
+
+// Queries
+
+[Manifest("get-account.v1")]
+public sealed record GetAccount(Address Address) : IPotMessage;

@@ -1,0 +1,45 @@
+namespace PoT.Protocol;
+
+/// <summary>
+/// Every error a client can receive, as a stable code. Codes are part of the API: never rename one.
+/// docs/api.md lists them with their HTTP status.
+/// </summary>
+public static class ErrorCodes
+{
+    // Envelope and transport
+    public const string MalformedJson = "malformed-json";
+    public const string PayloadTooLarge = "payload-too-large";
+    public const string UnknownCommandType = "unknown-command-type";
+    public const string MissingField = "missing-field";
+    public const string InvalidField = "invalid-field";
+    public const string InvalidSignature = "invalid-signature";
+    public const string WrongSigner = "wrong-signer";
+
+    // Nonces
+    public const string StaleNonce = "stale-nonce";
+    public const string FutureNonce = "future-nonce";
+    public const string NonceAlreadyUsed = "nonce-already-used";
+
+    // Amounts and funds
+    public const string InvalidAmount = "invalid-amount";
+    public const string AmountOverflow = "amount-overflow";
+    public const string InsufficientFunds = "insufficient-funds";
+    public const string InsufficientStake = "insufficient-stake";
+    public const string StakeBelowMinimum = "stake-below-minimum";
+    public const string UnbondingNotMatured = "unbonding-not-matured";
+    public const string NothingToWithdraw = "nothing-to-withdraw";
+    public const string SelfTransfer = "self-transfer";
+
+    // Entities
+    public const string UnknownAccount = "unknown-account";
+    public const string UnknownAgent = "unknown-agent";
+    public const string AgentExists = "agent-exists";
+    public const string NotAgentOwner = "not-agent-owner";
+    public const string AgentDeregistered = "agent-deregistered";
+    public const string AgentBusy = "agent-busy";
+
+    // Node
+    public const string Timeout = "timeout";
+    public const string NotFound = "not-found";
+    public const string Unavailable = "unavailable";
+}

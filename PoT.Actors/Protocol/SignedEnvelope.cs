@@ -1,0 +1,42 @@
+using Newtonsoft.Json.Linq;
+using PoT.Persistence;
+
+namespace PoT.Protocol;
+
+/// <summary>
+/// What a client signed, kept with every event it caused so an auditor can re-verify it without trusting the node:
+/// the EIP-712 primary type, the message in canonical JSON, the signature, and (for readability; the auditor
+/// recomputes both) the recovered signer and the digest, which is also the command's id.
+/// </summary>
+public sealed record SignedEnvelope(string Type, JObject Message, string Signature, Address Signer, string Digest);
+
+/// <summary>A command marked with the EIP-712 type that carries it. Every signed command acts for one account
+/// (the signer) and carries that account's next nonce.</summary>
+public interface ISignedCommand : IPotMessage
+{
+    Address Account { get; }
+    ulong Nonce { get; }
+}
+
+/// <summary>Names the EIP-712 primary type (in contracts/pot.eip712.json) that a command record is read from.</summary>
+[AttributeUsage(AttributeTargets.Class, Inherited = false)]
+public sealed class Eip712TypeAttribute(string name) : Attribute
+{
+    public string Name { get; } = name;
+}
+
+/// <summary>A verified command on its way to the entity that executes it: the decoded record and its envelope.</summary>
+public sealed record Signed(ISignedCommand Command, SignedEnvelope Envelope) : IPotMessage
+{
+    public string CommandId => Envelope.Digest;
+}
+
+public static class SignedEnvelopeExtensions
+{
+    /// <summary>The nonce of the signed message (canonical JSON holds integers as decimal strings).</summary>
+    public static ulong Nonce(this SignedEnvelope envelope) => ulong.Parse((string)envelope.Message["nonce"]!);
+
+    /// <summary>The command record of an envelope that was verified when it entered the node.</summary>
+    public static ISignedCommand Command(this SignedEnvelope envelope) =>
+        CommandCatalog.Pot.Decode(CommandCatalog.Pot.Schema.Read(envelope.Type, envelope.Message));
+}

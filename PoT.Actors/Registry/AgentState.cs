@@ -1,0 +1,77 @@
+using System.Collections.Immutable;
+using PoT.Persistence;
+using PoT.Protocol;
+
+namespace PoT.Registry;
+
+/// <summary>Lifecycle of an agent. Consensus (a later context) adds Listed and Rejected after Pending.</summary>
+public enum AgentStatus
+{
+    Unregistered,
+    Registering,
+    Pending,
+    Deregistered
+}
+
+/// <summary>A command the agent has recorded and whose account step the relay has not yet brought back.</summary>
+public sealed record InFlightOperation(SignedEnvelope Envelope, ImmutableArray<string> RequestEventIds, AgentProfile? Profile);
+
+public sealed record AgentReceipt(string Digest, ImmutableArray<string> EventIds);
+
+/// <summary>One agent: who provides it, what it offers, where it is in its lifecycle, and the command in flight.</summary>
+public sealed record AgentState(
+    string AgentId,
+    AgentStatus Status,
+    Address? Provider,
+    AgentProfile? Profile,
+    UInt128 RegisteredStake,
+    InFlightOperation? InFlight,
+    ImmutableList<AgentReceipt> Receipts,
+    long Version)
+{
+    public static AgentState Empty(string agentId) => new(agentId, AgentStatus.Unregistered, null, null, UInt128.Zero, null, [], 0);
+
+    public string PersistenceId => EntityIds.PersistenceId(EntityKind.Agent, AgentId);
+}
+
+/// <summary>The pure evolution of an agent by its events.</summary>
+public static class AgentEvolution
+{
+    public static AgentState Apply(this AgentState s, PotEvent e, RegistryOptions options)
+    {
+        var version = s.Version + 1;
+        var eventId = EntityIds.EventId(s.PersistenceId, version);
+        var next = e switch
+        {
+            AgentRegistrationRequested r => s with
+            {
+                Status = AgentStatus.Registering,
+                Provider = r.Provider,
+                Profile = r.Profile,
+                RegisteredStake = r.Stake,
+                InFlight = new InFlightOperation(e.Meta.Envelope!, [eventId], null)
+            },
+            AgentUpdateRequested u => s with { InFlight = new InFlightOperation(e.Meta.Envelope!, [eventId], u.Profile) },
+            AgentDeregistrationRequested => s with { InFlight = new InFlightOperation(e.Meta.Envelope!, [eventId], null) },
+            AgentRegistered r => s.Complete(r.AccountEventIds, eventId, options) with
+            {
+                Status = AgentStatus.Pending, Provider = r.Provider, Profile = r.Profile, RegisteredStake = r.Stake
+            },
+            AgentUpdated u => s.Complete(u.AccountEventIds, eventId, options) with { Profile = u.Profile },
+            AgentDeregistered d => s.Complete(d.AccountEventIds, eventId, options) with { Status = AgentStatus.Deregistered },
+            AgentOperationAborted when s.Status == AgentStatus.Registering => AgentState.Empty(s.AgentId) with { Receipts = s.Receipts },
+            AgentOperationAborted => s with { InFlight = null },
+            _ => throw new ArgumentException($"not an agent event: {e.GetType().Name}")
+        };
+        return next with { Version = version };
+    }
+
+    private static AgentState Complete(this AgentState s, ImmutableArray<string> accountEventIds, string eventId, RegistryOptions options)
+    {
+        var inFlight = s.InFlight ?? throw new InvalidOperationException($"{s.PersistenceId}: completion without an operation in flight");
+        var receipt = new AgentReceipt(inFlight.Envelope.Digest, [.. inFlight.RequestEventIds, .. accountEventIds, eventId]);
+        var receipts = s.Receipts.Add(receipt);
+        if (receipts.Count > options.ReceiptWindow) receipts = receipts.RemoveAt(0);
+        return s with { InFlight = null, Receipts = receipts };
+    }
+}

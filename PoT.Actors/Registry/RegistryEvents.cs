@@ -1,0 +1,61 @@
+using System.Collections.Immutable;
+using PoT.Ledger;
+using PoT.Persistence;
+
+namespace PoT.Registry;
+
+/// <summary>Base of the agent entity's events (tag: registry).</summary>
+public abstract record RegistryEvent : PotEvent, IRegistryEvent;
+
+/// <summary>What an agent offers and promises. SLA: p95 latency in ms, success rate in basis points.</summary>
+public sealed record AgentProfile(
+    ImmutableArray<string> Capabilities,
+    string Adapter,
+    string Endpoint,
+    string Config,
+    UInt128 PricePerCall,
+    uint SlaP95LatencyMs,
+    ushort SlaSuccessRateBps);
+
+/// <summary>
+/// First step of every agent command: the agent records the intent (with the signed envelope) before the provider's
+/// account is touched, so the account can never hold stake for an agent that does not exist. The outbox relay then
+/// brings the command to the account and the account's answer back here.
+/// </summary>
+public abstract record AgentOperationRequested : RegistryEvent, IOutboxEvent
+{
+    public IEnumerable<OutboxDelivery> Deliveries(string sourcePersistenceId)
+    {
+        var envelope = Meta.Envelope ?? throw new InvalidOperationException($"{GetType().Name} without its envelope");
+        var agentId = sourcePersistenceId[(EntityIds.Prefix(EntityKind.Agent).Length + 1)..];
+        yield return new OutboxDelivery(EntityKind.Account, envelope.Signer.Value, new ApplyAgentStep(envelope),
+            ReplyTo: (EntityKind.Agent, agentId));
+    }
+}
+
+[Manifest("agent-registration-requested.v1")]
+public sealed record AgentRegistrationRequested(Protocol.Address Provider, AgentProfile Profile, UInt128 Stake) : AgentOperationRequested;
+
+[Manifest("agent-update-requested.v1")]
+public sealed record AgentUpdateRequested(AgentProfile Profile) : AgentOperationRequested;
+
+[Manifest("agent-deregistration-requested.v1")]
+public sealed record AgentDeregistrationRequested : AgentOperationRequested;
+
+/// <summary>The provider's account locked the stake: the agent exists, with status Pending. Completion events repeat
+/// what they complete, so a read model can be built from them alone.</summary>
+[Manifest("agent-registered.v1")]
+public sealed record AgentRegistered(Protocol.Address Provider, AgentProfile Profile, UInt128 Stake, ImmutableArray<string> AccountEventIds)
+    : RegistryEvent;
+
+[Manifest("agent-updated.v1")]
+public sealed record AgentUpdated(AgentProfile Profile, ImmutableArray<string> AccountEventIds) : RegistryEvent;
+
+/// <summary>The provider's account moved the agent's stake to unbonding: the agent is gone for good.</summary>
+[Manifest("agent-deregistered.v1")]
+public sealed record AgentDeregistered(ImmutableArray<string> AccountEventIds) : RegistryEvent;
+
+/// <summary>The account refused its part (e.g. the balance changed between the check and the step): the intent is
+/// withdrawn and nothing changed in the account.</summary>
+[Manifest("agent-operation-aborted.v1")]
+public sealed record AgentOperationAborted(string Code, string Message) : RegistryEvent;

@@ -1,0 +1,6 @@
+﻿namespace PoT.Specs;
+
+public class Class1
+{
+
+}
