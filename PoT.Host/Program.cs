@@ -1,6 +1,13 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
+using System.CommandLine;
+using PoT.Host.Cli;
 
-app.MapGet("/", () => "Hello World!");
-
-app.Run();
+// `pot`: the PoT node and its client verbs. `pot --help` lists them; every verb has its own --help.
+var root = new RootCommand("PoT — Proof-of-Training network node and client")
+{
+    NodeCommand.Create(),
+    KeysCommand.Create(),
+    GenesisCommand.Create(),
+    SendCommand.Create(),
+    ShowCommand.Create()
+};
+return await root.Parse(args).InvokeAsync();

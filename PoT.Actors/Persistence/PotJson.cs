@@ -1,5 +1,6 @@
 using System.Globalization;
 using Newtonsoft.Json;
+using Newtonsoft.Json.Converters;
 using Newtonsoft.Json.Serialization;
 using PoT.Protocol;
 
@@ -24,7 +25,7 @@ public static class PotJson
         FloatParseHandling = FloatParseHandling.Decimal,
         Formatting = Formatting.None,
         MissingMemberHandling = MissingMemberHandling.Error,
-        Converters = { new UInt128Converter(), new AddressConverter() }
+        Converters = { new UInt128Converter(), new AddressConverter(), new StringEnumConverter(new CamelCaseNamingStrategy()) }
     };
 
     public static readonly JsonSerializer Serializer = JsonSerializer.Create(Settings);
@@ -33,26 +34,45 @@ public static class PotJson
 
     public static T Deserialize<T>(string json) => JsonConvert.DeserializeObject<T>(json, Settings)!;
 
-    private sealed class UInt128Converter : JsonConverter<UInt128>
+    /// <summary>Amounts as decimal strings (JavaScript loses precision above 2^53), for UInt128 and UInt128?.</summary>
+    private sealed class UInt128Converter : JsonConverter
     {
-        public override void WriteJson(JsonWriter writer, UInt128 value, JsonSerializer serializer) =>
-            writer.WriteValue(value.ToString(CultureInfo.InvariantCulture));
+        public override bool CanConvert(Type objectType) => objectType == typeof(UInt128) || objectType == typeof(UInt128?);
 
-        public override UInt128 ReadJson(JsonReader reader, Type objectType, UInt128 existingValue, bool hasExistingValue, JsonSerializer serializer) =>
+        public override void WriteJson(JsonWriter writer, object? value, JsonSerializer serializer)
+        {
+            if (value is UInt128 amount) writer.WriteValue(amount.ToString(CultureInfo.InvariantCulture));
+            else writer.WriteNull();
+        }
+
+        public override object? ReadJson(JsonReader reader, Type objectType, object? existingValue, JsonSerializer serializer) =>
             reader.Value switch
             {
-                string s => UInt128.Parse(s, CultureInfo.InvariantCulture),
+                null when objectType == typeof(UInt128?) => null,
+                string s => UInt128.Parse(s, NumberStyles.None, CultureInfo.InvariantCulture),
                 long l when l >= 0 => (UInt128)l,
-                System.Numerics.BigInteger b => (UInt128)b,
+                System.Numerics.BigInteger b when b.Sign >= 0 => (UInt128)b,
                 _ => throw new JsonSerializationException($"expected an amount as a decimal string, got {reader.TokenType}")
             };
     }
 
-    private sealed class AddressConverter : JsonConverter<Address>
+    /// <summary>Addresses as their checksummed string, for Address and Address?.</summary>
+    private sealed class AddressConverter : JsonConverter
     {
-        public override void WriteJson(JsonWriter writer, Address value, JsonSerializer serializer) => writer.WriteValue(value.Value);
+        public override bool CanConvert(Type objectType) => objectType == typeof(Address) || objectType == typeof(Address?);
 
-        public override Address ReadJson(JsonReader reader, Type objectType, Address existingValue, bool hasExistingValue, JsonSerializer serializer) =>
-            reader.Value is string s ? Address.Parse(s) : throw new JsonSerializationException("expected an address string");
+        public override void WriteJson(JsonWriter writer, object? value, JsonSerializer serializer)
+        {
+            if (value is Address address) writer.WriteValue(address.Value);
+            else writer.WriteNull();
+        }
+
+        public override object? ReadJson(JsonReader reader, Type objectType, object? existingValue, JsonSerializer serializer) =>
+            reader.Value switch
+            {
+                null when objectType == typeof(Address?) => null,
+                string s => Address.Parse(s),
+                _ => throw new JsonSerializationException("expected an address string")
+            };
     }
 }

@@ -64,12 +64,15 @@ public sealed class CommandCatalog
     /// <summary>The message JSON of a command record (for signing: `pot send`, simulations, specs).</summary>
     public JObject Encode(ISignedCommand command)
     {
-        var (_, constructor) = _byType[TypeNameOf(command)];
+        var type = TypeNameOf(command);
+        var (_, constructor) = _byType[type];
+        var members = Schema.Members(type);
+        var parameters = constructor.GetParameters();
         var json = new JObject();
-        foreach (var parameter in constructor.GetParameters())
+        for (var i = 0; i < members.Length; i++)
         {
-            var value = command.GetType().GetProperty(Pascal(parameter.Name!))!.GetValue(command);
-            json[parameter.Name!] = value switch
+            var value = command.GetType().GetProperty(Pascal(parameters[i].Name!))!.GetValue(command);
+            json[members[i].Name] = value switch
             {
                 Address a => a.Value,
                 ImmutableArray<string> list => new JArray(list),

@@ -1,3 +1,4 @@
+using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 using PoT.Persistence;
 
@@ -25,9 +26,27 @@ public sealed class Eip712TypeAttribute(string name) : Attribute
     public string Name { get; } = name;
 }
 
-/// <summary>A verified command on its way to the entity that executes it: the decoded record and its envelope.</summary>
-public sealed record Signed(ISignedCommand Command, SignedEnvelope Envelope) : IPotMessage
+/// <summary>A verified command on its way to the entity that executes it: the decoded record and its envelope.
+/// Between nodes only the envelope travels; the receiver decodes the record again.</summary>
+[Manifest("signed.v1")]
+public sealed record Signed : IPotMessage
 {
+    public Signed(ISignedCommand command, SignedEnvelope envelope)
+    {
+        Command = command;
+        Envelope = envelope;
+    }
+
+    [JsonConstructor]
+    public Signed(SignedEnvelope envelope) : this(envelope.Command(), envelope)
+    {
+    }
+
+    [JsonIgnore]
+    public ISignedCommand Command { get; }
+
+    public SignedEnvelope Envelope { get; }
+
     public string CommandId => Envelope.Digest;
 }
 

@@ -1,0 +1,28 @@
+using Akka.Cluster;
+using Akka.Hosting;
+using PoT.Persistence;
+
+namespace PoT.Hosting;
+
+public static class NodeHosting
+{
+    /// <summary>
+    /// Everything a PoT node runs, composed from one extension per context: configuration and persistence,
+    /// a cluster (one node by default: it joins itself), the ledger, the registry and the outbox relay.
+    /// </summary>
+    public static AkkaConfigurationBuilder AddPotNode(this AkkaConfigurationBuilder builder, PotSettings settings, TimeProvider clock)
+    {
+        if (settings.SqliteFile is { } file) SqliteSetup.EnableWal(file);
+        return builder
+            .AddHocon(settings.Config, HoconAddMode.Prepend)
+            .ConfigureLoggers(loggers => loggers.ClearLoggers().AddLoggerFactory())
+            .AddStartup((system, _) =>
+            {
+                var cluster = Cluster.Get(system);
+                if (system.Settings.Config.GetStringList("akka.cluster.seed-nodes").Count == 0) cluster.Join(cluster.SelfAddress);
+            })
+            .AddLedger(settings, clock)
+            .AddRegistry(settings, clock)
+            .AddOutboxRelay(settings);
+    }
+}

@@ -1,0 +1,94 @@
+using System.Collections.Immutable;
+using System.CommandLine;
+using System.Globalization;
+using PoT.Ledger;
+using PoT.Protocol;
+using PoT.Registry;
+
+namespace PoT.Host.Cli;
+
+/// <summary>`pot send &lt;command&gt;`: builds a command, signs it (EIP-712) with a key file and posts it to a node.</summary>
+public static class SendCommand
+{
+    private static readonly Option<string> KeyOption = new("--key", "-k") { Description = "Key file of the acting account", Required = true };
+    private static readonly Option<FileInfo?> PasswordOption = new("--password-file") { Description = $"Password of an encrypted key file (or set {KeyFile.PasswordVariable})" };
+    private static readonly Option<string> NodeOption = new("--node", "-n") { Description = "Node URL", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
+    private static readonly Option<ulong?> NonceOption = new("--nonce") { Description = "Nonce to sign (default: the account's next nonce, asked from the node)" };
+    private static readonly Option<bool> DryRunOption = new("--dry-run") { Description = "Print the signed envelope and the EIP-712 typed data instead of sending" };
+
+    public static Command Create()
+    {
+        var to = new Option<string>("--to") { Description = "Recipient address", Required = true };
+        var amount = new Option<string>("--amount") { Description = "Amount in base units", Required = true };
+        var agent = new Option<string>("--agent") { Description = "Agent id", Required = true };
+        var capabilities = new Option<string[]>("--capability") { Description = "A capability the agent offers (repeat for more)", Required = true, AllowMultipleArgumentsPerToken = true };
+        var adapter = new Option<string>("--adapter") { Description = "http, rag or zk", DefaultValueFactory = _ => "http" };
+        var endpoint = new Option<string>("--endpoint") { Description = "Where the agent is reached (an http(s) URL for http agents)", Required = true };
+        var config = new Option<string>("--config") { Description = "Adapter settings as a JSON object", DefaultValueFactory = _ => "" };
+        var price = new Option<string>("--price") { Description = "Price per call in base units", DefaultValueFactory = _ => "0" };
+        var p95 = new Option<uint>("--sla-p95-ms") { Description = "SLA: p95 latency in milliseconds", DefaultValueFactory = _ => 2000 };
+        var success = new Option<ushort>("--sla-success-bps") { Description = "SLA: success rate in basis points (9900 = 99 %)", DefaultValueFactory = _ => 9900 };
+        var stake = new Option<string>("--stake") { Description = "Stake locked behind the agent, in base units", Required = true };
+
+        return new Command("send", "Sign a command with a key file and send it to a node")
+        {
+            Verb("transfer", "Transfer tokens to another account", [to, amount],
+                (p, a, n) => new Transfer(a, Address.Parse(p.GetValue(to)!), Amount(p.GetValue(amount)!), n)),
+            Verb("stake-validator", "Stake tokens as a validator", [amount],
+                (p, a, n) => new StakeAsValidator(a, Amount(p.GetValue(amount)!), n)),
+            Verb("stake-agent", "Add stake behind one of your agents", [agent, amount],
+                (p, a, n) => new StakeForAgent(a, p.GetValue(agent)!, Amount(p.GetValue(amount)!), n)),
+            Verb("unstake", "Move validator stake into unbonding", [amount],
+                (p, a, n) => new Unstake(a, Amount(p.GetValue(amount)!), n)),
+            Verb("withdraw", "Return matured unbonding stake to the balance", [],
+                (_, a, n) => new Withdraw(a, n)),
+            Verb("register-agent", "Register an agent, locking stake behind it", [agent, capabilities, adapter, endpoint, config, price, p95, success, stake],
+                (p, a, n) => new RegisterAgent(a, p.GetValue(agent)!, [.. p.GetValue(capabilities)!], p.GetValue(adapter)!, p.GetValue(endpoint)!,
+                    p.GetValue(config)!, Amount(p.GetValue(price)!), p.GetValue(p95), p.GetValue(success), Amount(p.GetValue(stake)!), n)),
+            Verb("update-agent", "Replace an agent's capabilities, endpoint, config, price and SLA", [agent, capabilities, endpoint, config, price, p95, success],
+                (p, a, n) => new UpdateAgent(a, p.GetValue(agent)!, [.. p.GetValue(capabilities)!], p.GetValue(endpoint)!,
+                    p.GetValue(config)!, Amount(p.GetValue(price)!), p.GetValue(p95), p.GetValue(success), n)),
+            Verb("deregister-agent", "Deregister an agent; its stake enters unbonding", [agent],
+                (p, a, n) => new DeregisterAgent(a, p.GetValue(agent)!, n))
+        };
+    }
+
+    private static Command Verb(string name, string description, Option[] options, Func<ParseResult, Address, ulong, ISignedCommand> build)
+    {
+        var command = new Command(name, description) { KeyOption, PasswordOption, NodeOption, NonceOption, DryRunOption };
+        foreach (var option in options) command.Options.Add(option);
+        command.SetAction(parse => Cli.RunAsync(async () =>
+        {
+            using var key = KeyFile.Read(parse.GetValue(KeyOption)!, KeyFile.ReadPassword(parse.GetValue(PasswordOption)));
+            using var node = new NodeClient(new Uri(parse.GetValue(NodeOption)!));
+            var verifier = new CommandVerifier(CommandCatalog.Pot, await node.Domain());
+            var nonce = parse.GetValue(NonceOption) ?? await node.NextNonce(key.Address);
+            var signed = verifier.Sign(build(parse, key.Address, nonce), key);
+            var envelope = CommandVerifier.WireEnvelope(signed.Envelope);
+            if (parse.GetValue(DryRunOption))
+            {
+                Console.WriteLine(new Newtonsoft.Json.Linq.JObject
+                {
+                    ["envelope"] = envelope,
+                    ["typedData"] = verifier.TypedDataDocument(signed.Envelope.Type, signed.Envelope.Message),
+                    ["digest"] = signed.Envelope.Digest
+                });
+                return 0;
+            }
+            var (status, body) = await node.Post("/v1/commands", envelope);
+            if (status == 200)
+            {
+                Console.WriteLine(body);
+                return 0;
+            }
+            Console.Error.WriteLine($"pot: {(string?)body["error"]?["code"] ?? $"HTTP {status}"}: {(string?)body["error"]?["message"] ?? body.ToString()}");
+            return 1;
+        }));
+        return command;
+    }
+
+    private static UInt128 Amount(string text) =>
+        UInt128.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw new FormatException($"'{text}' is not an amount: a whole number of base units, at most 2^128-1");
+}

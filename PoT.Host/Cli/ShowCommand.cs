@@ -1,0 +1,43 @@
+using System.CommandLine;
+
+namespace PoT.Host.Cli;
+
+/// <summary>`pot show account|agent|agents|health`: reads a node's API and prints the JSON.</summary>
+public static class ShowCommand
+{
+    public static Command Create()
+    {
+        var node = new Option<string>("--node", "-n") { Description = "Node URL", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
+        var address = new Argument<string>("address") { Description = "Account address" };
+        var id = new Argument<string>("id") { Description = "Agent id" };
+        var capability = new Option<string?>("--capability") { Description = "Only agents offering this capability" };
+        return new Command("show", "Read accounts and agents from a node")
+        {
+            Read("account", "An account's balance, stakes, unbonding and next nonce", [node], [address], p => $"/v1/accounts/{p.GetValue(address)}"),
+            Read("agent", "One agent", [node], [id], p => $"/v1/agents/{Uri.EscapeDataString(p.GetValue(id)!)}"),
+            Read("agents", "The agent directory", [node, capability], [],
+                p => p.GetValue(capability) is { } c ? $"/v1/agents?capability={Uri.EscapeDataString(c)}" : "/v1/agents"),
+            Read("health", "The node's health", [node], [], _ => "/health")
+        };
+
+        Command Read(string name, string description, Option[] options, Argument[] arguments, Func<ParseResult, string> path)
+        {
+            var command = new Command(name, description);
+            foreach (var option in options) command.Options.Add(option);
+            foreach (var argument in arguments) command.Arguments.Add(argument);
+            command.SetAction(parse => Cli.RunAsync(async () =>
+            {
+                using var client = new NodeClient(new Uri(parse.GetValue(node)!));
+                var (status, body) = await client.Get(path(parse));
+                if (status == 200)
+                {
+                    Console.WriteLine(body);
+                    return 0;
+                }
+                Console.Error.WriteLine($"pot: {(string?)body["error"]?["code"] ?? $"HTTP {status}"}: {(string?)body["error"]?["message"] ?? body.ToString()}");
+                return 1;
+            }));
+            return command;
+        }
+    }
+}

@@ -1,0 +1,36 @@
+using Microsoft.AspNetCore.Http;
+using Newtonsoft.Json.Linq;
+using PoT.Protocol;
+
+namespace PoT.Host.Node;
+
+/// <summary>The HTTP face of errors: <c>{"error":{"code","message"}}</c> with a status that follows the code.</summary>
+public static class ApiErrors
+{
+    public static int StatusOf(string code) => code switch
+    {
+        ErrorCodes.PayloadTooLarge => StatusCodes.Status413PayloadTooLarge,
+        ErrorCodes.InvalidSignature or ErrorCodes.WrongSigner => StatusCodes.Status401Unauthorized,
+        ErrorCodes.NotAgentOwner => StatusCodes.Status403Forbidden,
+        ErrorCodes.UnknownAccount or ErrorCodes.UnknownAgent or ErrorCodes.NotFound => StatusCodes.Status404NotFound,
+        ErrorCodes.StaleNonce or ErrorCodes.FutureNonce or ErrorCodes.NonceAlreadyUsed or ErrorCodes.AgentExists
+            or ErrorCodes.AgentBusy or ErrorCodes.AgentDeregistered => StatusCodes.Status409Conflict,
+        ErrorCodes.InsufficientFunds or ErrorCodes.InsufficientStake or ErrorCodes.StakeBelowMinimum
+            or ErrorCodes.UnbondingNotMatured or ErrorCodes.NothingToWithdraw or ErrorCodes.SelfTransfer
+            or ErrorCodes.InvalidAmount or ErrorCodes.AmountOverflow => StatusCodes.Status422UnprocessableEntity,
+        ErrorCodes.Timeout or ErrorCodes.Unavailable => StatusCodes.Status503ServiceUnavailable,
+        _ => StatusCodes.Status400BadRequest
+    };
+
+    public static IResult Error(string code, string message) => Json(Body(code, message), StatusOf(code));
+
+    public static IResult Error(CommandRejected rejected) => Error(rejected.Code, rejected.Message);
+
+    public static JObject Body(string code, string message) => new() { ["error"] = new JObject { ["code"] = code, ["message"] = message } };
+
+    public static IResult Json(JToken body, int status = StatusCodes.Status200OK) =>
+        Results.Text(body.ToString(Newtonsoft.Json.Formatting.None), "application/json", System.Text.Encoding.UTF8, status);
+
+    public static IResult Json(object value, int status = StatusCodes.Status200OK) =>
+        Results.Text(Persistence.PotJson.Serialize(value), "application/json", System.Text.Encoding.UTF8, status);
+}

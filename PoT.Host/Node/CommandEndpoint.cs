@@ -1,0 +1,109 @@
+using System.Buffers;
+using Akka.Actor;
+using Akka.Cluster.Sharding;
+using Akka.Hosting;
+using Microsoft.AspNetCore.Http;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
+using PoT.Hosting;
+using PoT.Protocol;
+using PoT.Registry;
+
+namespace PoT.Host.Node;
+
+/// <summary>
+/// POST /v1/commands: the one door for every state change. Reads the body within a size limit, verifies the
+/// signed envelope here (on the request's thread, so every core verifies), then hands the command to the entity
+/// that executes it and maps its answer to HTTP. Nothing is written unless the entity accepts the command.
+/// </summary>
+public sealed class CommandEndpoint(CommandVerifier verifier, ActorRegistry actors, PotSettings settings)
+{
+    private static readonly JsonLoadSettings LoadSettings = new()
+    {
+        DuplicatePropertyNameHandling = DuplicatePropertyNameHandling.Error,
+        CommentHandling = CommentHandling.Ignore
+    };
+
+    public async Task<IResult> Handle(HttpRequest request, CancellationToken cancellationToken)
+    {
+        JObject body;
+        try
+        {
+            body = await ReadBody(request, settings.MaxBodyBytes, cancellationToken);
+        }
+        catch (ProtocolException e)
+        {
+            return ApiErrors.Error(e.Code, e.Message);
+        }
+
+        Signed signed;
+        try
+        {
+            signed = verifier.Verify(body);
+            if (signed.Command is IAgentCommand agentCommand && AgentRules.AgentIdProblem(agentCommand.AgentId) is { } problem)
+                throw new ProtocolException(ErrorCodes.InvalidField, problem);
+        }
+        catch (ProtocolException e)
+        {
+            return ApiErrors.Error(e.Code, e.Message);
+        }
+
+        var (region, entityId) = signed.Command is IAgentCommand agent
+            ? (actors.Get<AgentRegion>(), agent.AgentId)
+            : (actors.Get<AccountRegion>(), signed.Command.Account.Value);
+        try
+        {
+            var reply = await region.Ask<CommandResult>(new ShardingEnvelope(entityId, signed), settings.AskTimeout, cancellationToken);
+            return reply switch
+            {
+                CommandAccepted accepted => ApiErrors.Json(new JObject
+                {
+                    ["commandId"] = accepted.CommandId,
+                    ["events"] = new JArray(accepted.EventIds),
+                    ["replayed"] = accepted.Replayed
+                }),
+                CommandRejected rejected => ApiErrors.Error(rejected),
+                _ => ApiErrors.Error(ErrorCodes.Unavailable, "unexpected reply from the entity")
+            };
+        }
+        catch (AskTimeoutException)
+        {
+            return ApiErrors.Error(ErrorCodes.Timeout,
+                $"no answer within {settings.AskTimeout.TotalSeconds:0.#} s; the command may still execute: resend the identical envelope to learn its result");
+        }
+    }
+
+    /// <summary>Reads at most <paramref name="limit"/> bytes of JSON object. Dates stay strings and floats stay exact,
+    /// so what is hashed is what was sent.</summary>
+    public static async Task<JObject> ReadBody(HttpRequest request, int limit, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > limit)
+            throw new ProtocolException(ErrorCodes.PayloadTooLarge, $"the body is {request.ContentLength} bytes; the limit is {limit}");
+        var buffer = new ArrayBufferWriter<byte>();
+        while (true)
+        {
+            var read = await request.Body.ReadAsync(buffer.GetMemory(8192), cancellationToken);
+            if (read == 0) break;
+            buffer.Advance(read);
+            if (buffer.WrittenCount > limit)
+                throw new ProtocolException(ErrorCodes.PayloadTooLarge, $"the body exceeds the limit of {limit} bytes");
+        }
+        try
+        {
+            using var reader = new JsonTextReader(new StreamReader(new MemoryStream(buffer.WrittenMemory.ToArray())))
+            {
+                DateParseHandling = DateParseHandling.None,
+                FloatParseHandling = FloatParseHandling.Decimal,
+                MaxDepth = 32
+            };
+            var token = JToken.ReadFrom(reader, LoadSettings);
+            if (await reader.ReadAsync(cancellationToken))
+                throw new ProtocolException(ErrorCodes.MalformedJson, "unexpected content after the JSON object");
+            return token as JObject ?? throw new ProtocolException(ErrorCodes.MalformedJson, "the body must be a JSON object");
+        }
+        catch (JsonException e)
+        {
+            throw new ProtocolException(ErrorCodes.MalformedJson, $"not valid JSON: {e.Message}");
+        }
+    }
+}

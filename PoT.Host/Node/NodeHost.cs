@@ -1,0 +1,76 @@
+using Akka.Actor;
+using Akka.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using PoT.Hosting;
+using PoT.Ledger;
+using PoT.Protocol;
+
+namespace PoT.Host.Node;
+
+/// <summary>Builds the `pot node` web application: Akka.Hosting for the actor system, Kestrel for the API.</summary>
+public static class NodeHost
+{
+    public static WebApplication Build(PotSettings settings, TimeProvider? clock = null, Action<ILoggingBuilder>? logging = null)
+    {
+        clock ??= TimeProvider.System;
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls($"http://{settings.HttpHost}:{settings.HttpPort}");
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = settings.MaxBodyBytes + 1);
+        builder.Logging.ClearProviders().AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss ";
+        });
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+        logging?.Invoke(builder.Logging);
+
+        builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton(clock);
+        builder.Services.AddSingleton(new CommandVerifier(CommandCatalog.Pot, settings.Domain));
+        builder.Services.AddSingleton<CommandEndpoint>();
+        builder.Services.AddAkka("pot", (akka, _) => akka.AddPotNode(settings, clock));
+
+        var app = builder.Build();
+        app.UseExceptionHandler(errors => errors.Run(async context =>
+        {
+            var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+            var (code, message) = error is AskTimeoutException
+                ? (ErrorCodes.Timeout, "the node did not answer in time; retry")
+                : ("internal", "the node failed to handle this request; see its log");
+            context.Response.StatusCode = code == "internal" ? StatusCodes.Status500InternalServerError : ApiErrors.StatusOf(code);
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync(ApiErrors.Body(code, message).ToString(Newtonsoft.Json.Formatting.None));
+        }));
+        app.MapPost("/v1/commands", (HttpRequest request, CommandEndpoint endpoint, CancellationToken ct) => endpoint.Handle(request, ct));
+        app.MapPotQueries();
+        app.MapFallback((HttpContext context) =>
+            ApiErrors.Error(ErrorCodes.NotFound, $"no endpoint {context.Request.Method} {context.Request.Path}"));
+        return app;
+    }
+
+    /// <summary>Mints the genesis file the first time one exists; refuses a file that differs from the recorded one.</summary>
+    public static async Task<GenesisState> ApplyGenesis(WebApplication app, PotSettings settings, ILogger log)
+    {
+        var genesis = app.Services.GetRequiredService<ActorRegistry>().Get<GenesisSingleton>();
+        if (settings.GenesisFile is not { } file || !File.Exists(file))
+        {
+            var state = await genesis.Ask<GenesisState>(GetGenesis.Instance, settings.AskTimeout);
+            if (state.Hash is null)
+                log.LogWarning("No genesis file at {File}: the ledger holds no tokens yet. Write one with `pot genesis` and restart.", settings.GenesisFile);
+            return state;
+        }
+        var reply = await genesis.Ask<object>(new ApplyGenesis(GenesisSpec.Load(file)), settings.AskTimeout);
+        return reply switch
+        {
+            GenesisState applied => applied,
+            CommandRejected rejected => throw new InvalidOperationException($"{rejected.Code}: {rejected.Message}"),
+            _ => throw new InvalidOperationException($"unexpected genesis reply {reply}")
+        };
+    }
+}
