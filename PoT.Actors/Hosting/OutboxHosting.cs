@@ -9,8 +9,9 @@ namespace PoT.Hosting;
 public static class OutboxHosting
 {
     /// <summary>The outbox relay: one per cluster (a singleton), restarted with back-off if its stream fails.</summary>
-    public static AkkaConfigurationBuilder AddOutboxRelay(this AkkaConfigurationBuilder builder, PotSettings settings) => builder
-        .WithSingleton<OutboxRelaySingleton>("outbox-relay",
+    public static AkkaConfigurationBuilder AddOutboxRelay(this AkkaConfigurationBuilder builder, PotSettings settings) => !settings.Outbox.Enabled
+        ? builder
+        : builder.WithSingleton<OutboxRelaySingleton>("outbox-relay",
             (_, registry, _) =>
             {
                 var regions = new Dictionary<EntityKind, IActorRef>

@@ -4,7 +4,6 @@ using PoT.Persistence;
 using PoT.Protocol;
 using PoT.Registry;
 
-using Address = PoT.Protocol.Address;
 
 namespace PoT.Ledger;
 

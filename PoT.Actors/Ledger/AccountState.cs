@@ -30,13 +30,17 @@ public sealed record AccountState(
         ImmutableSortedDictionary<string, UInt128>.Empty, [], 0, ImmutableSortedDictionary<ulong, Receipt>.Empty,
         ImmutableSortedDictionary<string, ulong>.Empty, null, 0);
 
+    [Newtonsoft.Json.JsonIgnore]
     public string PersistenceId => EntityIds.PersistenceId(EntityKind.Account, Address.Value);
 
+    [Newtonsoft.Json.JsonIgnore]
     public UInt128 AgentStakeTotal => AgentStakes.Values.Aggregate(UInt128.Zero, (a, b) => checked(a + b));
 
+    [Newtonsoft.Json.JsonIgnore]
     public UInt128 UnbondingTotal => Unbonding.Aggregate(UInt128.Zero, (a, u) => checked(a + u.Amount));
 
     /// <summary>Everything this account holds in any form: the unit of token conservation.</summary>
+    [Newtonsoft.Json.JsonIgnore]
     public UInt128 Holdings => checked(Balance + ValidatorStake + AgentStakeTotal + UnbondingTotal);
 }
 

@@ -16,8 +16,10 @@ public sealed record GenesisAllocation(Address Address, UInt128 Amount);
 /// </summary>
 public sealed record GenesisSpec(ImmutableArray<GenesisAllocation> Allocations)
 {
+    [Newtonsoft.Json.JsonIgnore]
     public UInt128 Total => Allocations.Aggregate(UInt128.Zero, (sum, a) => checked(sum + a.Amount));
 
+    [Newtonsoft.Json.JsonIgnore]
     public string Hash => Keccak.Hex(Keccak.Hash(Encoding.UTF8.GetBytes(CanonicalJson().ToString(Newtonsoft.Json.Formatting.None))));
 
     public JObject CanonicalJson() => new()

@@ -44,6 +44,7 @@ public sealed record ApplyAgentStep(SignedEnvelope Envelope) : IPotMessage;
 public sealed record AccountStepResult(string AgentId, string CommandId, ImmutableArray<string> EventIds, string? ErrorCode = null, string? ErrorMessage = null)
     : IPotMessage
 {
+    [Newtonsoft.Json.JsonIgnore]
     public bool Succeeded => ErrorCode is null;
 }
 

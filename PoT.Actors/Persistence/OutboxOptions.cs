@@ -4,6 +4,7 @@ namespace PoT.Persistence;
 
 /// <summary>Outbox relay parameters (hocon/pot.conf, pot.outbox).</summary>
 public sealed record OutboxOptions(
+    bool Enabled,
     string QueryPluginId,
     int Parallelism,
     TimeSpan AskTimeout,
@@ -13,6 +14,7 @@ public sealed record OutboxOptions(
     TimeSpan MaxBackoff)
 {
     public static OutboxOptions FromConfig(Config pot) => new(
+        pot.GetBoolean("outbox.enabled"),
         pot.GetString("outbox.query-plugin"),
         pot.GetInt("outbox.parallelism"),
         pot.GetTimeSpan("outbox.ask-timeout"),

@@ -47,6 +47,7 @@ public sealed record Signed : IPotMessage
 
     public SignedEnvelope Envelope { get; }
 
+    [Newtonsoft.Json.JsonIgnore]
     public string CommandId => Envelope.Digest;
 }
 

@@ -8,7 +8,6 @@ using PoT.Ledger;
 using PoT.Persistence;
 using PoT.Protocol;
 
-using Address = PoT.Protocol.Address;
 
 namespace PoT.Registry;
 

@@ -31,6 +31,7 @@ public sealed record AgentState(
 {
     public static AgentState Empty(string agentId) => new(agentId, AgentStatus.Unregistered, null, null, UInt128.Zero, null, [], 0);
 
+    [Newtonsoft.Json.JsonIgnore]
     public string PersistenceId => EntityIds.PersistenceId(EntityKind.Agent, AgentId);
 }
 

@@ -57,7 +57,7 @@ public static class NodeCommand
             await app.StartAsync(cancellationToken);
             var genesis = await NodeHost.ApplyGenesis(app, settings, log);
             log.LogInformation("PoT node up on {Urls} — journal: {Provider} {Where}; genesis {Genesis} (supply {Supply})",
-                string.Join(", ", app.Urls), settings.PersistenceProvider, settings.SqliteFile ?? "(PostgreSQL)",
+                string.Join(", ", NodeHost.BoundUrls(app)), settings.PersistenceProvider, settings.SqliteFile ?? "(PostgreSQL)",
                 genesis.Hash ?? "none", genesis.Total);
         }
         catch (Exception e)

@@ -54,6 +54,11 @@ public static class NodeHost
         return app;
     }
 
+    /// <summary>The addresses Kestrel really bound (port 0 becomes the port it picked).</summary>
+    public static IReadOnlyList<string> BoundUrls(WebApplication app) =>
+        app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+            .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses.ToList() ?? [];
+
     /// <summary>Mints the genesis file the first time one exists; refuses a file that differs from the recorded one.</summary>
     public static async Task<GenesisState> ApplyGenesis(WebApplication app, PotSettings settings, ILogger log)
     {

@@ -11,7 +11,6 @@ using PoT.Ledger;
 using PoT.Protocol;
 using PoT.Registry;
 
-using Address = PoT.Protocol.Address;
 
 namespace PoT.Host.Node;
 

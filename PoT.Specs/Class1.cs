@@ -1,6 +1,0 @@
-﻿namespace PoT.Specs;
-
-public class Class1
-{
-
-}
