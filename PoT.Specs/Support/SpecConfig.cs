@@ -7,7 +7,6 @@ namespace PoT.Specs.Support;
 public static class SpecConfig
 {
     public static PotSettings Node(string dataDir, string extraHocon = "") => PotConfig.Load(ConfigurationFactory.ParseString($$"""
-        {{extraHocon}}
         pot.node.data-dir = {{PotConfig.Quote(dataDir)}}
         pot.node.http.port = 0
         pot.node.ask-timeout = 10s
@@ -16,6 +15,7 @@ public static class SpecConfig
         akka.stdout-loglevel = WARNING
         akka.persistence.query.journal.sql.refresh-interval = 50ms
         akka.persistence.query.journal.sql.journal-sequence-retrieval.query-delay = 50ms
+        {{extraHocon}}
         """));
 
     /// <summary>Entity-level specs: the same persistence on a SQLite file, without cluster or sharding.</summary>
