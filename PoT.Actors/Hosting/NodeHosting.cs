@@ -1,5 +1,6 @@
 using Akka.Cluster;
 using Akka.Hosting;
+using Akka.Persistence.Sql.Config;
 using PoT.Persistence;
 
 namespace PoT.Hosting;
@@ -12,7 +13,11 @@ public static class NodeHosting
     /// </summary>
     public static AkkaConfigurationBuilder AddPotNode(this AkkaConfigurationBuilder builder, PotSettings settings, TimeProvider clock)
     {
-        if (settings.SqliteFile is { } file) SqliteSetup.EnableWal(file);
+        if (settings.SqliteFile is { } file)
+        {
+            SqliteSetup.EnableWal(file);
+            builder.AddSetup(SqliteSetup.ConnectionSettings(settings.ConnectionString, settings.SqliteBusyTimeout, settings.SqliteSynchronous));
+        }
         return builder
             .AddHocon(settings.Config, HoconAddMode.Prepend)
             .ConfigureLoggers(loggers => loggers.ClearLoggers().AddLoggerFactory())

@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using Nethereum.Util;
 
 namespace PoT.Protocol;
 
@@ -22,7 +21,7 @@ public readonly record struct Address : IComparable<Address>
     public static Address FromBytes(ReadOnlySpan<byte> twentyBytes)
     {
         if (twentyBytes.Length != 20) throw new ArgumentException("an address has 20 bytes", nameof(twentyBytes));
-        return new Address(AddressUtil.Current.ConvertToChecksumAddress(Convert.ToHexStringLower(twentyBytes)));
+        return new Address(Checksummed(Convert.ToHexStringLower(twentyBytes)));
     }
 
     /// <summary>Parses 0x + 40 hex digits. All-lower or all-upper is accepted; mixed case must be a valid EIP-55 checksum
@@ -45,7 +44,7 @@ public readonly record struct Address : IComparable<Address>
                 return false;
             }
         }
-        var checksummed = AddressUtil.Current.ConvertToChecksumAddress(text);
+        var checksummed = Checksummed(text.Substring(2).ToLowerInvariant());
         var mixedCase = hex.ContainsAnyInRange('a', 'f') && hex.ContainsAnyInRange('A', 'F');
         if (mixedCase && !string.Equals(checksummed, text, StringComparison.Ordinal))
         {
@@ -58,6 +57,26 @@ public readonly record struct Address : IComparable<Address>
 
     public static Address Parse(string text) =>
         TryParse(text, out var a, out var error) ? a.Value : throw new FormatException($"'{text}': {error}");
+
+    /// <summary>EIP-55: a hex digit is upper case where the same nibble of keccak256(lower-case hex) is 8 or more.
+    /// Written out here because it runs for every address of every command (Nethereum's allocates heavily).</summary>
+    private static string Checksummed(string lowerHex40)
+    {
+        Span<byte> ascii = stackalloc byte[40];
+        for (var i = 0; i < 40; i++) ascii[i] = (byte)lowerHex40[i];
+        var hash = Keccak.Hash(ascii);
+        return string.Create(42, (lowerHex40, hash), static (chars, state) =>
+        {
+            chars[0] = '0';
+            chars[1] = 'x';
+            for (var i = 0; i < 40; i++)
+            {
+                var c = state.lowerHex40[i];
+                var nibble = (i & 1) == 0 ? state.hash[i / 2] >> 4 : state.hash[i / 2] & 0x0f;
+                chars[i + 2] = c >= 'a' && nibble >= 8 ? (char)(c - 32) : c;
+            }
+        });
+    }
 
     public byte[] ToBytes() => Convert.FromHexString(Value.AsSpan(2));
 }

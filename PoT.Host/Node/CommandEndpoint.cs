@@ -79,25 +79,38 @@ public sealed class CommandEndpoint(CommandVerifier verifier, ActorRegistry acto
     {
         if (request.ContentLength > limit)
             throw new ProtocolException(ErrorCodes.PayloadTooLarge, $"the body is {request.ContentLength} bytes; the limit is {limit}");
-        var buffer = new ArrayBufferWriter<byte>();
-        while (true)
-        {
-            var read = await request.Body.ReadAsync(buffer.GetMemory(8192), cancellationToken);
-            if (read == 0) break;
-            buffer.Advance(read);
-            if (buffer.WrittenCount > limit)
-                throw new ProtocolException(ErrorCodes.PayloadTooLarge, $"the body exceeds the limit of {limit} bytes");
-        }
+        // One pooled buffer per request, one byte over the limit to tell "exactly the limit" from "too large".
+        var buffer = ArrayPool<byte>.Shared.Rent(limit + 1);
         try
         {
-            using var reader = new JsonTextReader(new StreamReader(new MemoryStream(buffer.WrittenMemory.ToArray())))
+            var length = 0;
+            int read;
+            while ((read = await request.Body.ReadAsync(buffer.AsMemory(length, limit + 1 - length), cancellationToken)) > 0)
+            {
+                length += read;
+                if (length > limit)
+                    throw new ProtocolException(ErrorCodes.PayloadTooLarge, $"the body exceeds the limit of {limit} bytes");
+            }
+            return Parse(System.Text.Encoding.UTF8.GetString(buffer, 0, length));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static JObject Parse(string text)
+    {
+        try
+        {
+            using var reader = new JsonTextReader(new StringReader(text))
             {
                 DateParseHandling = DateParseHandling.None,
                 FloatParseHandling = FloatParseHandling.Decimal,
                 MaxDepth = 32
             };
             var token = JToken.ReadFrom(reader, LoadSettings);
-            if (await reader.ReadAsync(cancellationToken))
+            if (reader.Read())
                 throw new ProtocolException(ErrorCodes.MalformedJson, "unexpected content after the JSON object");
             return token as JObject ?? throw new ProtocolException(ErrorCodes.MalformedJson, "the body must be a JSON object");
         }

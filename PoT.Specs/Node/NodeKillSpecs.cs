@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using Newtonsoft.Json.Linq;
 using PoT.Hosting;
+using PoT.Host.Node;
 using PoT.Ledger;
 using PoT.Protocol;
 using PoT.Registry;

@@ -1,15 +1,25 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 
-namespace PoT.Specs.Support;
+namespace PoT.Host.Node;
 
-/// <summary>`pot node` as a real operating-system process (the pot.dll built beside the specs), so that a spec can
-/// kill it with SIGKILL exactly as an operator's machine might.</summary>
+/// <summary>`pot node` as a real operating-system process (the pot.dll beside the calling program), for specs that kill
+/// it with SIGKILL exactly as an operator's machine might, and for benchmarks that load it from another process.</summary>
 public sealed partial class NodeProcess : IAsyncDisposable
 {
     private readonly Process _process;
 
     public Uri Url { get; }
+
+    /// <summary>CPU time the node process has used so far (user + system, all threads).</summary>
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
 
     private NodeProcess(Process process, Uri url)
     {
@@ -20,9 +30,9 @@ public sealed partial class NodeProcess : IAsyncDisposable
     [GeneratedRegex(@"PoT node up on (http://\S+?)[ ,]")]
     private static partial Regex UpLine();
 
-    public static async Task<NodeProcess> Start(string dataDir, TimeSpan? within = null)
+    public static async Task<NodeProcess> Start(string dataDir, TimeSpan? within = null, params string[] extraArguments)
     {
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "pot.dll"), "node", "--data-dir", dataDir, "--port", "0"])
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "pot.dll"), "node", "--data-dir", dataDir, "--port", "0", .. extraArguments])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
