@@ -6,8 +6,22 @@ return args.FirstOrDefault() switch
 {
     "ingest" => await IngestBench.Run(args[1..]),
     "micro" => MicroBench.Run(args[1..]),
+    "journal" => await JournalOnly(args[1..]),
     _ => Usage()
 };
+
+static async Task<int> JournalOnly(string[] args)
+{
+    var writers = int.Parse(args.ElementAtOrDefault(0) ?? "64");
+    var batch = int.Parse(args.ElementAtOrDefault(1) ?? "1");
+    var events = int.Parse(args.ElementAtOrDefault(2) ?? "20000");
+    var dir = Path.Combine(Path.GetTempPath(), "pot-bench", Guid.NewGuid().ToString("n"));
+    var settings = PoT.Hosting.PotConfig.Load(Akka.Configuration.ConfigurationFactory.ParseString($"pot.node.data-dir = {PoT.Hosting.PotConfig.Quote(dir)}\nakka.loglevel = WARNING"));
+    PoT.Persistence.SqliteSetup.EnableWal(settings.SqliteFile!);
+    var rate = await Baselines.JournalWriteRate(settings.Config, writers, events / writers, batch);
+    Console.WriteLine($"journal: {writers} writers, batches of {batch}: {rate:N0} events/s");
+    return 0;
+}
 
 static int Usage()
 {
