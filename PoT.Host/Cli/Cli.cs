@@ -34,4 +34,17 @@ public static class Cli
             return 1;
         }
     }
+
+    /// <summary>Prints a node's answer: the JSON body on success (exit 0), "code: message" on stderr otherwise (exit 1).</summary>
+    public static int Print((int Status, Newtonsoft.Json.Linq.JObject Body) reply)
+    {
+        var (status, body) = reply;
+        if (status == 200)
+        {
+            Console.WriteLine(body);
+            return 0;
+        }
+        Console.Error.WriteLine($"pot: {(string?)body["error"]?["code"] ?? $"HTTP {status}"}: {(string?)body["error"]?["message"] ?? body.ToString()}");
+        return 1;
+    }
 }

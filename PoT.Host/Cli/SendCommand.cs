@@ -75,14 +75,7 @@ public static class SendCommand
                 });
                 return 0;
             }
-            var (status, body) = await node.Post("/v1/commands", envelope);
-            if (status == 200)
-            {
-                Console.WriteLine(body);
-                return 0;
-            }
-            Console.Error.WriteLine($"pot: {(string?)body["error"]?["code"] ?? $"HTTP {status}"}: {(string?)body["error"]?["message"] ?? body.ToString()}");
-            return 1;
+            return Cli.Print(await node.Post("/v1/commands", envelope));
         }));
         return command;
     }

@@ -28,14 +28,7 @@ public static class ShowCommand
             command.SetAction(parse => Cli.RunAsync(async () =>
             {
                 using var client = new NodeClient(new Uri(parse.GetValue(node)!));
-                var (status, body) = await client.Get(path(parse));
-                if (status == 200)
-                {
-                    Console.WriteLine(body);
-                    return 0;
-                }
-                Console.Error.WriteLine($"pot: {(string?)body["error"]?["code"] ?? $"HTTP {status}"}: {(string?)body["error"]?["message"] ?? body.ToString()}");
-                return 1;
+                return Cli.Print(await client.Get(path(parse)));
             }));
             return command;
         }
