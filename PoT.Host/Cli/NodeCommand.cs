@@ -62,7 +62,7 @@ public static class NodeCommand
         }
         catch (Exception e)
         {
-            log.LogCritical("Cannot start: {Message}", e.InnerException?.Message ?? e.Message);
+            log.LogCritical("Cannot start: {Message}", e is IOException ? e.Message : e.InnerException?.Message ?? e.Message);
             await app.StopAsync(CancellationToken.None);
             await app.DisposeAsync();
             return 3;
