@@ -16,10 +16,12 @@ public static class LedgerHosting
             ShardOptions(settings))
         .WithSingleton<GenesisSingleton>("genesis", GenesisActor.PropsFor(clock), new ClusterSingletonOptions(), createProxyToo: true);
 
-    public static ShardOptions ShardOptions(PotSettings settings) => new()
+    public static ShardOptions ShardOptions(PotSettings settings, bool rememberEntities = false) => new()
     {
         StateStoreMode = StateStoreMode.DData,
-        RememberEntities = false,
+        RememberEntities = rememberEntities,
+        // ddata remember-entities fails at run time with the only LightningDB served here (FACTS.md)
+        RememberEntitiesStore = RememberEntitiesStore.Eventsourced,
         JournalPluginId = "akka.persistence.journal.sharding",
         SnapshotPluginId = "akka.persistence.snapshot-store.sharding"
     };

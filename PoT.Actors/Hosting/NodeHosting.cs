@@ -27,6 +27,7 @@ public static class NodeHosting
                 if (system.Settings.Config.GetStringList("akka.cluster.seed-nodes").Count == 0) cluster.Join(cluster.SelfAddress);
             })
             .AddLedger(settings, clock)
+            .AddConsensus(settings, clock)
             .AddRegistry(settings, clock)
             .AddOutboxRelay(settings);
     }

@@ -17,7 +17,9 @@ public static class OutboxHosting
                 var regions = new Dictionary<EntityKind, IActorRef>
                 {
                     [EntityKind.Account] = registry.Get<AccountRegion>(),
-                    [EntityKind.Agent] = registry.Get<AgentRegion>()
+                    [EntityKind.Agent] = registry.Get<AgentRegion>(),
+                    [EntityKind.Round] = registry.Get<RoundRegion>(),
+                    [EntityKind.ValidatorSet] = registry.Get<ValidatorSetRegion>()
                 };
                 return BackoffSupervisor.Props(Backoff.OnFailure(
                     OutboxRelay.PropsFor(regions, settings.Outbox),

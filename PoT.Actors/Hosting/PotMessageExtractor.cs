@@ -14,6 +14,10 @@ public sealed class AccountRegion;
 
 public sealed class AgentRegion;
 
+public sealed class RoundRegion;
+
+public sealed class ValidatorSetRegion;
+
 public sealed class GenesisSingleton;
 
 public sealed class OutboxRelaySingleton;

@@ -10,8 +10,9 @@ public static class RegistryHosting
     /// agent directory read model.</summary>
     public static AkkaConfigurationBuilder AddRegistry(this AkkaConfigurationBuilder builder, PotSettings settings, TimeProvider clock) => builder
         .WithShardRegion<AgentRegion>("agent",
-            (_, registry) => entityId =>
-                AgentActor.PropsFor(entityId, settings.Registry, registry.Get<AccountRegion>(), settings.AccountCheckTimeout, clock),
+            (_, registry) => entityId => AgentActor.PropsFor(entityId, settings.Registry,
+                new AgentDependencies(registry.Get<AccountRegion>(), registry.Get<ValidatorSetRegion>(), settings.AccountCheckTimeout,
+                    settings.Consensus.MinCommitteeSize), clock),
             new PotMessageExtractor(settings.NumberOfShards),
             LedgerHosting.ShardOptions(settings))
         .WithActors((system, registry) =>

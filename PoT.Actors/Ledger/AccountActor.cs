@@ -23,18 +23,18 @@ public sealed class AccountActor : PotEntity<AccountState>
 
         Command<Signed>(signed =>
         {
-            if (signed.Command is IAgentCommand)
+            if (signed.Command is IAgentCommand or not ISignedCommand)
             {
-                Sender.Tell(new CommandRejected(ErrorCodes.UnknownCommandType, "agent commands are executed by the agent entity"));
+                Sender.Tell(new CommandRejected(ErrorCodes.UnknownCommandType, $"{signed.Envelope.Type} is not executed by an account"));
                 return;
             }
-            Execute(signed.Command, signed.Envelope, Sender, receipt => receipt);
+            Execute((ISignedCommand)signed.Command, signed.Envelope, Sender, receipt => receipt);
         });
 
         Command<ApplyAgentStep>(step =>
         {
-            var command = step.Envelope.Command();
-            var agentId = ((IAgentCommand)command).AgentId;
+            var command = (IAgentCommand)step.Envelope.Command();
+            var agentId = command.AgentId;
             Execute(command, step.Envelope, Sender, receipt => receipt switch
             {
                 CommandAccepted a => new AccountStepResult(agentId, step.Envelope.Digest, a.EventIds),
@@ -45,12 +45,14 @@ public sealed class AccountActor : PotEntity<AccountState>
 
         Command<CheckSigned>(check =>
         {
-            var decision = AccountRules.Decide(State, check.Envelope.Command(), check.Envelope, Clock.GetUtcNow(), _options);
+            var decision = AccountRules.Decide(State, (ISignedCommand)check.Envelope.Command(), check.Envelope, Clock.GetUtcNow(), _options);
             Sender.Tell(decision is Decision.Reject reject ? reject.Error : new CommandAccepted(check.Envelope.Digest, []));
         });
 
         Command<CreditTransfer>(Deliver);
         Command<MintGenesis>(Deliver);
+        Command<Credit>(Deliver);
+        Command<SlashStake>(Deliver);
         Command<GetAccount>(_ => Sender.Tell(AccountView.Of(State)));
     }
 

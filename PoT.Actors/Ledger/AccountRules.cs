@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+using System.Numerics;
 using PoT.Persistence;
 using PoT.Protocol;
 using PoT.Registry;
@@ -34,6 +36,7 @@ public static class AccountRules
                 ? Rejected(ErrorCodes.AgentExists, $"agent '{r.AgentId}' already has stake in this account")
                 : Funds(s, r.Stake) ?? Emit(new AgentStakeLocked(r.AgentId, r.Stake))),
             UpdateAgent u => OwnAgent(s, u.AgentId) ?? Emit(new AgentCommandAuthorized(u.AgentId)),
+            SubmitTrainingProof p => OwnAgent(s, p.AgentId) ?? Emit(new AgentCommandAuthorized(p.AgentId)),
             DeregisterAgent d => OwnAgent(s, d.AgentId)
                 ?? Emit(new AgentStakeUnbonding(d.AgentId, s.AgentStakes[d.AgentId], now + options.UnbondingPeriod)),
             _ => Rejected(ErrorCodes.UnknownCommandType, $"{command.GetType().Name} is not an account command")
@@ -47,6 +50,8 @@ public static class AccountRules
             ? Done(Acknowledged)
             : Emit(new TransferReceived(c.From, c.FromNonce, c.Amount, c.CommandId)),
         MintGenesis m => s.GenesisHash is not null ? Done(Acknowledged) : Emit(new GenesisMinted(m.Amount, m.GenesisHash)),
+        Credit c => c.Stamp <= s.RelayWatermark ? Done(Acknowledged) : Emit(new Credited(c.Amount, c.Reason, c.Stamp)),
+        SlashStake x => x.Stamp <= s.RelayWatermark ? Done(Acknowledged) : DecideSlash(s, x),
         _ => Rejected(ErrorCodes.UnknownCommandType, $"{delivery.GetType().Name} is not an account delivery")
     };
 
@@ -64,6 +69,19 @@ public static class AccountRules
                 ? Done(new CommandAccepted(digest, receipt.EventIds, Replayed: true))
                 : Rejected(ErrorCodes.NonceAlreadyUsed, $"nonce {nonce} was already used by another command ({receipt.Digest})");
         return Rejected(ErrorCodes.StaleNonce, $"nonce {nonce} is used and older than the receipts kept; the next nonce is {s.Nonce}");
+    }
+
+    /// <summary>Slashes a share of one stake and divides it: burn first, then the recipients by weight (floor); the
+    /// rounding remainder is burned too. Recorded even when the stake is already gone (a slash of 0), so that a
+    /// redelivery can never slash stake added later.</summary>
+    private static Decision DecideSlash(AccountState s, SlashStake x)
+    {
+        var stake = x.AgentId is null ? s.ValidatorStake : s.AgentStakes.GetValueOrDefault(x.AgentId);
+        var amount = (UInt128)((BigInteger)stake * x.FractionBps / PoT.Consensus.Basis.Points);
+        var burn = (UInt128)((BigInteger)amount * x.BurnBps / PoT.Consensus.Basis.Points);
+        var payouts = PoT.Consensus.Tally.Split(amount - burn, x.Recipients.ToDictionary(r => r.To, r => (BigInteger)r.Weight)).ToImmutableArray();
+        var paid = payouts.Aggregate(UInt128.Zero, (sum, p) => sum + p.Amount);
+        return Emit(new StakeSlashed(x.AgentId, amount, amount - paid, payouts, x.Reason, x.Stamp));
     }
 
     private static Decision DecideWithdraw(AccountState s, DateTimeOffset now)

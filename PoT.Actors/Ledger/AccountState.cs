@@ -24,11 +24,12 @@ public sealed record AccountState(
     ImmutableSortedDictionary<ulong, Receipt> Receipts,
     ImmutableSortedDictionary<string, ulong> CreditedUpTo,
     string? GenesisHash,
+    RelayStamp RelayWatermark,
     long Version)
 {
     public static AccountState Empty(Address address) => new(address, false, UInt128.Zero, UInt128.Zero,
         ImmutableSortedDictionary<string, UInt128>.Empty, [], 0, ImmutableSortedDictionary<ulong, Receipt>.Empty,
-        ImmutableSortedDictionary<string, ulong>.Empty, null, 0);
+        ImmutableSortedDictionary<string, ulong>.Empty, null, RelayStamp.None, 0);
 
     [Newtonsoft.Json.JsonIgnore]
     public string PersistenceId => EntityIds.PersistenceId(EntityKind.Account, Address.Value);
@@ -81,6 +82,13 @@ public static class AccountEvolution
                 Unbonding = s.Unbonding.RemoveAll(u => u.ReleaseAt <= w.MaturedBy)
             },
             AgentCommandAuthorized => s,
+            Credited c => s with { Exists = true, Balance = checked(s.Balance + c.Amount), RelayWatermark = c.Stamp },
+            StakeSlashed x when x.AgentId is null => s with { ValidatorStake = checked(s.ValidatorStake - x.Amount), RelayWatermark = x.Stamp },
+            StakeSlashed { AgentId: { } agentId } x => s with
+            {
+                AgentStakes = s.AgentStakes.SetItem(agentId, checked(s.AgentStakes.GetValueOrDefault(agentId) - x.Amount)),
+                RelayWatermark = x.Stamp
+            },
             _ => throw new ArgumentException($"not an account event: {e.GetType().Name}")
         };
         next = next with { Version = s.Version + 1 };

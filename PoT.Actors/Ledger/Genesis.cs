@@ -71,7 +71,7 @@ public sealed record GenesisSpec(ImmutableArray<GenesisAllocation> Allocations)
 public sealed record GenesisAllocated(string Hash, ImmutableArray<GenesisAllocation> Allocations, UInt128 Total)
     : PotEvent, ILedgerEvent, IOutboxEvent
 {
-    public IEnumerable<OutboxDelivery> Deliveries(string sourcePersistenceId) =>
+    public IEnumerable<OutboxDelivery> Deliveries(OutboxSource source) =>
         Allocations.Select(a => new OutboxDelivery(EntityKind.Account, a.Address.Value, new MintGenesis(a.Address, a.Amount, Hash)));
 }
 

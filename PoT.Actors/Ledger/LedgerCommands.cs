@@ -57,3 +57,21 @@ public sealed record CheckSigned(SignedEnvelope Envelope) : IPotMessage;
 
 [Manifest("get-account.v1")]
 public sealed record GetAccount(Address Address) : IPotMessage;
+
+/// <summary>Tokens paid to an account by another entity's event: a reward minted by a round, a share of a slash, a
+/// bounty. The relay stamp makes a redelivery recognizable.</summary>
+[Manifest("credit.v1")]
+public sealed record Credit(Address To, UInt128 Amount, string Reason, RelayStamp Stamp) : IPotMessage;
+
+/// <summary>Slashes <paramref name="FractionBps"/> of a stake of this account: the validator stake, or the stake
+/// behind <paramref name="AgentId"/>. <paramref name="BurnBps"/> of the slashed amount is burned; the rest is paid to
+/// <paramref name="Recipients"/> by weight (what rounding leaves is burned too).</summary>
+[Manifest("slash-stake.v1")]
+public sealed record SlashStake(
+    Address Account,
+    string? AgentId,
+    int FractionBps,
+    int BurnBps,
+    ImmutableArray<PoT.Consensus.Weighted> Recipients,
+    string Reason,
+    RelayStamp Stamp) : IPotMessage;

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using PoT.Persistence;
 using PoT.Protocol;
 
@@ -13,7 +14,7 @@ public sealed record GenesisMinted(UInt128 Amount, string GenesisHash) : LedgerE
 [Manifest("transfer-sent.v1")]
 public sealed record TransferSent(Address To, UInt128 Amount) : LedgerEvent, IOutboxEvent
 {
-    public IEnumerable<OutboxDelivery> Deliveries(string sourcePersistenceId)
+    public IEnumerable<OutboxDelivery> Deliveries(OutboxSource source)
     {
         var envelope = Meta.Envelope!;
         yield return new OutboxDelivery(EntityKind.Account, To.Value,
@@ -24,14 +25,34 @@ public sealed record TransferSent(Address To, UInt128 Amount) : LedgerEvent, IOu
 [Manifest("transfer-received.v1")]
 public sealed record TransferReceived(Address From, ulong FromNonce, UInt128 Amount, string CommandId) : LedgerEvent;
 
+/// <summary>Validator stake changes are reported to the validator set, which draws committees from it.</summary>
+public abstract record ValidatorStakeEvent : LedgerEvent, IOutboxEvent
+{
+    protected abstract (UInt128 Increase, UInt128 Decrease) Delta { get; }
+
+    public IEnumerable<OutboxDelivery> Deliveries(OutboxSource source)
+    {
+        var account = Address.Parse(source.PersistenceId[(EntityIds.Prefix(EntityKind.Account).Length + 1)..]);
+        var (increase, decrease) = Delta;
+        yield return new OutboxDelivery(EntityKind.ValidatorSet, ValidatorSetIds.EntityId,
+            new PoT.Consensus.ValidatorStakeDelta(account, increase, decrease, source.Stamp(0)));
+    }
+}
+
 [Manifest("validator-stake-locked.v1")]
-public sealed record ValidatorStakeLocked(UInt128 Amount) : LedgerEvent;
+public sealed record ValidatorStakeLocked(UInt128 Amount) : ValidatorStakeEvent
+{
+    protected override (UInt128 Increase, UInt128 Decrease) Delta => (Amount, UInt128.Zero);
+}
 
 [Manifest("agent-stake-locked.v1")]
 public sealed record AgentStakeLocked(string AgentId, UInt128 Amount) : LedgerEvent, IRegistryEvent;
 
 [Manifest("validator-stake-unbonding.v1")]
-public sealed record ValidatorStakeUnbonding(UInt128 Amount, DateTimeOffset ReleaseAt) : LedgerEvent;
+public sealed record ValidatorStakeUnbonding(UInt128 Amount, DateTimeOffset ReleaseAt) : ValidatorStakeEvent
+{
+    protected override (UInt128 Increase, UInt128 Decrease) Delta => (UInt128.Zero, Amount);
+}
 
 /// <summary>An agent was deregistered: all of its stake enters unbonding.</summary>
 [Manifest("agent-stake-unbonding.v1")]
@@ -44,3 +65,33 @@ public sealed record UnbondingWithdrawn(UInt128 Amount, DateTimeOffset MaturedBy
 /// <summary>The account's part of an agent update: the provider's nonce is spent, no tokens move.</summary>
 [Manifest("agent-command-authorized.v1")]
 public sealed record AgentCommandAuthorized(string AgentId) : LedgerEvent;
+
+/// <summary>Tokens paid in by another entity (reward, slash share, bounty).</summary>
+[Manifest("credited.v1")]
+public sealed record Credited(UInt128 Amount, string Reason, RelayStamp Stamp) : LedgerEvent;
+
+/// <summary>A stake was slashed: <paramref name="Amount"/> left the stake; <paramref name="Burned"/> of it left the supply,
+/// the rest was paid to <paramref name="Payouts"/> (delivered by the relay). <paramref name="AgentId"/> null: the
+/// validator stake.</summary>
+[Manifest("stake-slashed.v1")]
+public sealed record StakeSlashed(
+    string? AgentId,
+    UInt128 Amount,
+    UInt128 Burned,
+    ImmutableArray<PoT.Consensus.Payout> Payouts,
+    string Reason,
+    RelayStamp Stamp) : LedgerEvent, IRegistryEvent, IOutboxEvent
+{
+    public IEnumerable<OutboxDelivery> Deliveries(OutboxSource source)
+    {
+        var index = 0;
+        foreach (var payout in Payouts)
+            yield return new OutboxDelivery(EntityKind.Account, payout.To.Value, new Credit(payout.To, payout.Amount, Reason, source.Stamp(index++)));
+        if (AgentId is null)
+        {
+            var account = Address.Parse(source.PersistenceId[(EntityIds.Prefix(EntityKind.Account).Length + 1)..]);
+            yield return new OutboxDelivery(EntityKind.ValidatorSet, ValidatorSetIds.EntityId,
+                new PoT.Consensus.ValidatorStakeDelta(account, UInt128.Zero, Amount, source.Stamp(index)));
+        }
+    }
+}

@@ -4,7 +4,15 @@ namespace PoT.Persistence;
 public enum EntityKind
 {
     Account,
-    Agent
+    Agent,
+    Round,
+    ValidatorSet
+}
+
+/// <summary>The validator set is one sharded entity (a singleton that sharding places and moves).</summary>
+public static class ValidatorSetIds
+{
+    public const string EntityId = "validators";
 }
 
 public static class EntityIds
@@ -15,6 +23,8 @@ public static class EntityIds
     {
         EntityKind.Account => "account",
         EntityKind.Agent => "agent",
+        EntityKind.Round => "round",
+        EntityKind.ValidatorSet => "validator-set",
         _ => throw new ArgumentOutOfRangeException(nameof(kind))
     };
 

@@ -63,7 +63,7 @@ public sealed class OutboxRelay : ReceiveActor
     {
         var offset = ((Sequence)envelope.Offset).Value;
         if (envelope.Event is not IOutboxEvent outboxEvent) return offset;
-        var deliveries = outboxEvent.Deliveries(envelope.PersistenceId)
+        var deliveries = outboxEvent.Deliveries(new OutboxSource(envelope.PersistenceId, offset))
             .Select(d => InOrderFor($"{d.Target}/{d.EntityId}", () => Deliver(d)))
             .ToList();
         PruneFinishedTails();

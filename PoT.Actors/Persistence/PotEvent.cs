@@ -26,8 +26,10 @@ public interface ILedgerEvent;
 
 public interface IRegistryEvent;
 
+public interface IConsensusEvent;
+
 /// <summary>An event that obliges the node to deliver messages to other entities (see Persistence/Outbox).</summary>
 public interface IOutboxEvent
 {
-    IEnumerable<OutboxDelivery> Deliveries(string sourcePersistenceId);
+    IEnumerable<OutboxDelivery> Deliveries(OutboxSource source);
 }

@@ -11,6 +11,7 @@ public sealed class PotEventTagger : IWriteEventAdapter
 {
     public const string Ledger = "ledger";
     public const string Registry = "registry";
+    public const string Consensus = "consensus";
     public const string Outbox = "outbox";
 
     public string Manifest(object evt) => string.Empty;
@@ -26,6 +27,7 @@ public sealed class PotEventTagger : IWriteEventAdapter
         var tags = ImmutableHashSet.CreateBuilder<string>();
         if (evt is ILedgerEvent) tags.Add(Ledger);
         if (evt is IRegistryEvent) tags.Add(Registry);
+        if (evt is IConsensusEvent) tags.Add(Consensus);
         if (evt is IOutboxEvent) tags.Add(Outbox);
         return tags.ToImmutable();
     }

@@ -25,7 +25,7 @@ public static class PotJson
         FloatParseHandling = FloatParseHandling.Decimal,
         Formatting = Formatting.None,
         MissingMemberHandling = MissingMemberHandling.Error,
-        Converters = { new UInt128Converter(), new AddressConverter(), new StringEnumConverter(new CamelCaseNamingStrategy()) }
+        Converters = { new UInt128Converter(), new AddressConverter(), new HexBytesConverter(), new StringEnumConverter(new CamelCaseNamingStrategy()) }
     };
 
     public static readonly JsonSerializer Serializer = JsonSerializer.Create(Settings);
@@ -73,6 +73,26 @@ public static class PotJson
                 null when objectType == typeof(Address?) => null,
                 string s => Address.Parse(s),
                 _ => throw new JsonSerializationException("expected an address string")
+            };
+    }
+
+    /// <summary>Bytes as their 0x hex string, for HexBytes and HexBytes?.</summary>
+    private sealed class HexBytesConverter : JsonConverter
+    {
+        public override bool CanConvert(Type objectType) => objectType == typeof(HexBytes) || objectType == typeof(HexBytes?);
+
+        public override void WriteJson(JsonWriter writer, object? value, JsonSerializer serializer)
+        {
+            if (value is HexBytes bytes) writer.WriteValue(bytes.ToString());
+            else writer.WriteNull();
+        }
+
+        public override object? ReadJson(JsonReader reader, Type objectType, object? existingValue, JsonSerializer serializer) =>
+            reader.Value switch
+            {
+                null when objectType == typeof(HexBytes?) => null,
+                string s => HexBytes.Parse(s),
+                _ => throw new JsonSerializationException("expected 0x hex bytes")
             };
     }
 }

@@ -48,21 +48,21 @@ public sealed class CommandCatalog
 
     public bool Knows(string type) => _byType.ContainsKey(type);
 
-    public string TypeNameOf(ISignedCommand command) => _byRecord[command.GetType()];
+    public string TypeNameOf(ISignedMessage command) => _byRecord[command.GetType()];
 
     /// <summary>Builds the command record from a normalized message.</summary>
-    public ISignedCommand Decode(TypedStruct message)
+    public ISignedMessage Decode(TypedStruct message)
     {
         var (_, constructor) = _byType[message.Type];
         var parameters = constructor.GetParameters();
         var arguments = new object?[parameters.Length];
         for (var i = 0; i < parameters.Length; i++)
             arguments[i] = Convert(message.Fields[i].Value, parameters[i].ParameterType, message.Fields[i].Key);
-        return (ISignedCommand)constructor.Invoke(arguments);
+        return (ISignedMessage)constructor.Invoke(arguments);
     }
 
     /// <summary>The message JSON of a command record (for signing: `pot send`, simulations, specs).</summary>
-    public JObject Encode(ISignedCommand command)
+    public JObject Encode(ISignedMessage command)
     {
         var type = TypeNameOf(command);
         var (_, constructor) = _byType[type];
@@ -75,6 +75,7 @@ public sealed class CommandCatalog
             json[members[i].Name] = value switch
             {
                 Address a => a.Value,
+                HexBytes h => h.Value,
                 ImmutableArray<string> list => new JArray(list),
                 string s => s,
                 null => JValue.CreateNull(),
@@ -96,6 +97,8 @@ public sealed class CommandCatalog
         if (target == typeof(ulong)) return (ulong)(BigInteger)value;
         if (target == typeof(uint)) return (uint)(BigInteger)value;
         if (target == typeof(ushort)) return (ushort)(BigInteger)value;
+        if (target == typeof(byte)) return (byte)(BigInteger)value;
+        if (target == typeof(HexBytes)) return HexBytes.From((byte[])value);
         if (target == typeof(ImmutableArray<string>)) return ((object[])value).Cast<string>().ToImmutableArray();
         return value;
     }
@@ -125,6 +128,8 @@ public sealed class CommandCatalog
         "uint64" => typeof(ulong),
         "uint32" => typeof(uint),
         "uint16" => typeof(ushort),
+        "uint8" => typeof(byte),
+        "bytes32" or "bytes" => typeof(HexBytes),
         _ => null
     };
 

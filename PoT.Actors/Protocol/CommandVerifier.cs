@@ -52,7 +52,7 @@ public sealed class CommandVerifier
     }
 
     /// <summary>Signs a command record with a key (clients, simulations and specs).</summary>
-    public Signed Sign(ISignedCommand command, EthKey key)
+    public Signed Sign(ISignedMessage command, EthKey key)
     {
         var type = Catalog.TypeNameOf(command);
         var normalized = Catalog.Schema.Read(type, Catalog.Encode(command));

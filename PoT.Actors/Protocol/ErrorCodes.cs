@@ -38,6 +38,23 @@ public static class ErrorCodes
     public const string AgentDeregistered = "agent-deregistered";
     public const string AgentBusy = "agent-busy";
 
+    // Validation rounds
+    public const string NoValidators = "no-validators";
+    public const string ValidationInProgress = "validation-in-progress";
+    public const string AgentListed = "agent-listed";
+    public const string AgentRejected = "agent-rejected";
+    public const string UnknownRound = "unknown-round";
+    public const string RoundClosed = "round-closed";
+    public const string NotCommitteeMember = "not-committee-member";
+    public const string CommitTooLate = "commit-too-late";
+    public const string RevealTooEarly = "reveal-too-early";
+    public const string RevealTooLate = "reveal-too-late";
+    public const string NotCommitted = "not-committed";
+    public const string RevealMismatch = "reveal-mismatch";
+    public const string ValidatorEquivocated = "validator-equivocated";
+    public const string InvalidEvidence = "invalid-evidence";
+    public const string AlreadyProven = "already-proven";
+
     // Node
     public const string Timeout = "timeout";
     public const string NotFound = "not-found";

@@ -11,11 +11,17 @@ namespace PoT.Protocol;
 /// </summary>
 public sealed record SignedEnvelope(string Type, JObject Message, string Signature, Address Signer, string Digest);
 
-/// <summary>A command marked with the EIP-712 type that carries it. Every signed command acts for one account
-/// (the signer) and carries that account's next nonce.</summary>
-public interface ISignedCommand : IPotMessage
+/// <summary>A message read from an EIP-712 type and signed by the account it acts for.</summary>
+public interface ISignedMessage : IPotMessage
 {
     Address Account { get; }
+}
+
+/// <summary>A signed message that changes the acting account's own history: it carries that account's next nonce,
+/// spent exactly once. (Votes are signed messages without a nonce: a round accepts one commit and one reveal per
+/// validator, so replaying one changes nothing and a different one is equivocation.)</summary>
+public interface ISignedCommand : ISignedMessage
+{
     ulong Nonce { get; }
 }
 
@@ -31,7 +37,7 @@ public sealed class Eip712TypeAttribute(string name) : Attribute
 [Manifest("signed.v1")]
 public sealed record Signed : IPotMessage
 {
-    public Signed(ISignedCommand command, SignedEnvelope envelope)
+    public Signed(ISignedMessage command, SignedEnvelope envelope)
     {
         Command = command;
         Envelope = envelope;
@@ -43,7 +49,7 @@ public sealed record Signed : IPotMessage
     }
 
     [JsonIgnore]
-    public ISignedCommand Command { get; }
+    public ISignedMessage Command { get; }
 
     public SignedEnvelope Envelope { get; }
 
@@ -57,6 +63,6 @@ public static class SignedEnvelopeExtensions
     public static ulong Nonce(this SignedEnvelope envelope) => ulong.Parse((string)envelope.Message["nonce"]!);
 
     /// <summary>The command record of an envelope that was verified when it entered the node.</summary>
-    public static ISignedCommand Command(this SignedEnvelope envelope) =>
+    public static ISignedMessage Command(this SignedEnvelope envelope) =>
         CommandCatalog.Pot.Decode(CommandCatalog.Pot.Schema.Read(envelope.Type, envelope.Message));
 }

@@ -19,19 +19,20 @@ public sealed class AgentActor : PotEntity<AgentState>
     private sealed record AccountChecked(Signed Signed, Decision.Accept Decision, IActorRef ReplyTo, object Result);
 
     private readonly RegistryOptions _options;
-    private readonly IActorRef _accounts;
-    private readonly TimeSpan _checkTimeout;
+    private readonly AgentDependencies _dependencies;
     private readonly Dictionary<string, List<IActorRef>> _waiting = new();
 
-    public AgentActor(string agentId, RegistryOptions options, IActorRef accounts, TimeSpan checkTimeout, TimeProvider clock)
+    public AgentActor(string agentId, RegistryOptions options, AgentDependencies dependencies, TimeProvider clock)
         : base(EntityIds.PersistenceId(EntityKind.Agent, agentId), AgentState.Empty(agentId), options.SnapshotEvery, clock)
     {
         _options = options;
-        _accounts = accounts;
-        _checkTimeout = checkTimeout;
+        _dependencies = dependencies;
 
         Command<Signed>(OnSigned);
         Command<AccountStepResult>(OnAccountStep);
+        Command<PoT.Consensus.RoundOpenResult>(result => Complete(AgentRules.CompleteOpening(State, result), result.Opened ? null
+            : new CommandRejected(ErrorCodes.NoValidators, $"round {result.RoundId} could not open: {result.Reason}")));
+        Command<ConcludeValidation>(conclusion => Complete(AgentRules.Conclude(State, conclusion), null));
         Command<GetAgent>(_ => Sender.Tell(AgentView.Of(State)));
     }
 
@@ -56,7 +57,7 @@ public sealed class AgentActor : PotEntity<AgentState>
         }
 
         var replyTo = Sender;
-        _accounts.Ask<object>(new ShardingEnvelope(command.Account.Value, new CheckSigned(signed.Envelope)), _checkTimeout)
+        _dependencies.DryRun(signed)
             .PipeTo(Self,
                 success: result => new AccountChecked(signed, accept, replyTo, result),
                 failure: _ => new AccountChecked(signed, accept, replyTo,
@@ -81,22 +82,25 @@ public sealed class AgentActor : PotEntity<AgentState>
         PersistDecided(check.Decision.Events, Clock.GetUtcNow(), check.Signed.Envelope, _ => Wait(check.Signed.CommandId, check.ReplyTo));
     }
 
-    private void OnAccountStep(AccountStepResult result)
+    private void OnAccountStep(AccountStepResult result) =>
+        Complete(AgentRules.Complete(State, result), result.Succeeded ? null : new CommandRejected(result.ErrorCode!, result.ErrorMessage ?? ""));
+
+    /// <summary>Persists a step brought by the relay and acknowledges it. When the step ends the operation in flight,
+    /// the waiting clients get its receipt (or <paramref name="failure"/>).</summary>
+    private void Complete(Decision decision, CommandRejected? failure)
     {
         var relay = Sender;
-        var decision = AgentRules.Complete(State, result);
         if (decision is not Decision.Accept accept)
         {
             relay.Tell(DeliveryAck.Instance);
             return;
         }
-        var envelope = State.InFlight!.Envelope;
+        var envelope = State.InFlight?.Envelope;
         PersistDecided(accept.Events, Clock.GetUtcNow(), envelope, _ =>
         {
             relay.Tell(DeliveryAck.Instance);
-            CommandResult reply = result.Succeeded
-                ? new CommandAccepted(envelope.Digest, State.Receipts[^1].EventIds)
-                : new CommandRejected(result.ErrorCode!, result.ErrorMessage ?? "");
+            if (envelope is null || State.InFlight is not null) return;
+            CommandResult reply = failure ?? (CommandResult)new CommandAccepted(envelope.Digest, State.Receipts[^1].EventIds);
             if (_waiting.Remove(envelope.Digest, out var waiting))
                 foreach (var client in waiting) client.Tell(reply);
         });
@@ -115,6 +119,6 @@ public sealed class AgentActor : PotEntity<AgentState>
     protected override (AgentState State, string Head) FromSnapshot(object snapshot) =>
         snapshot is AgentSnapshot s ? (s.State, s.Head) : throw new ArgumentException($"not an agent snapshot: {snapshot.GetType().Name}");
 
-    public static Props PropsFor(string agentId, RegistryOptions options, IActorRef accounts, TimeSpan checkTimeout, TimeProvider clock) =>
-        Props.Create(() => new AgentActor(agentId, options, accounts, checkTimeout, clock));
+    public static Props PropsFor(string agentId, RegistryOptions options, AgentDependencies dependencies, TimeProvider clock) =>
+        Props.Create(() => new AgentActor(agentId, options, dependencies, clock));
 }

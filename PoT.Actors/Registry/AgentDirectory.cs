@@ -38,6 +38,17 @@ public sealed record AgentDirectoryState(
             },
             AgentUpdated u => Change(agentId, a => a with { Profile = u.Profile }),
             AgentDeregistered => Change(agentId, a => a with { Status = AgentStatus.Deregistered }),
+            ValidationStarted => Change(agentId, a => a with { Status = AgentStatus.Validating }),
+            AgentValidated v => Change(agentId, a => a with
+            {
+                Status = v.Verdict switch
+                {
+                    PoT.Consensus.RoundVerdict.Approved => AgentStatus.Listed,
+                    PoT.Consensus.RoundVerdict.Rejected => AgentStatus.Rejected,
+                    _ => AgentStatus.Pending
+                }
+            }),
+            StakeSlashed { AgentId: { } slashed } x => WithStake(slashed, Stakes.GetValueOrDefault(slashed) - x.Amount),
             AgentStakeLocked l => WithStake(l.AgentId, checked(Stakes.GetValueOrDefault(l.AgentId) + l.Amount)),
             AgentStakeUnbonding u => WithStake(u.AgentId, UInt128.Zero),
             _ => this

@@ -44,6 +44,13 @@ public static partial class AgentRules
 
         if (s.Status is AgentStatus.Unregistered or AgentStatus.Registering)
             return Rejected(ErrorCodes.UnknownAgent, $"no agent '{s.AgentId}'");
+        if (command is SubmitTrainingProof && s.Status != AgentStatus.Pending && s.Status != AgentStatus.Deregistered)
+            return s.Status switch
+            {
+                AgentStatus.Validating => Rejected(ErrorCodes.ValidationInProgress, $"round {s.ActiveRound} is judging agent '{s.AgentId}'"),
+                AgentStatus.Listed => Rejected(ErrorCodes.AgentListed, $"agent '{s.AgentId}' is already listed"),
+                _ => Rejected(ErrorCodes.AgentRejected, $"agent '{s.AgentId}' was rejected by a validation round")
+            };
         if (s.Status == AgentStatus.Deregistered)
             return Rejected(ErrorCodes.AgentDeregistered, $"agent '{s.AgentId}' was deregistered");
         if (s.Provider != command.Account)
@@ -52,7 +59,10 @@ public static partial class AgentRules
         return command switch
         {
             UpdateAgent u => DecideUpdate(s.Profile!, u, options),
+            DeregisterAgent when s.Status == AgentStatus.Validating =>
+                Rejected(ErrorCodes.ValidationInProgress, $"round {s.ActiveRound} is judging agent '{s.AgentId}': its stake stays until the verdict"),
             DeregisterAgent => Emit(new AgentDeregistrationRequested()),
+            SubmitTrainingProof p => ProofProblem(p, options) ?? Emit(new TrainingProofSubmitted(s.NextRoundId, p.ProofKind, p.ProofHash, p.ProofUri)),
             _ => Rejected(ErrorCodes.UnknownCommandType, $"{command.GetType().Name} is not an agent command")
         };
     }
@@ -71,11 +81,40 @@ public static partial class AgentRules
         if (!result.Succeeded) return Emit(new AgentOperationAborted(result.ErrorCode!, result.ErrorMessage ?? ""));
         return s.InFlight.Envelope.Type switch
         {
+            "SubmitTrainingProof" when s.InFlight.Envelope.Command() is SubmitTrainingProof p =>
+                Emit(new ValidationRoundRequested(s.ActiveRound!, p.Account, p.ProofKind, p.ProofHash, p.ProofUri, result.EventIds)),
             "RegisterAgent" => Emit(new AgentRegistered(s.Provider!.Value, s.Profile!, s.RegisteredStake, result.EventIds)),
             "UpdateAgent" => Emit(new AgentUpdated(s.InFlight.Profile!, result.EventIds)),
             "DeregisterAgent" => Emit(new AgentDeregistered(result.EventIds)),
             var other => throw new InvalidOperationException($"no completion for {other}")
         };
+    }
+
+    /// <summary>The round's answer to the request to open: the submission completes either way.</summary>
+    public static Decision CompleteOpening(AgentState s, PoT.Consensus.RoundOpenResult result)
+    {
+        if (s.InFlight?.Envelope.Type != "SubmitTrainingProof" || s.ActiveRound != result.RoundId)
+            return Done(new CommandAccepted(result.RoundId, []));
+        return result.Opened
+            ? Emit(new ValidationStarted(result.RoundId, result.CommitteeSize, result.CommitDeadline!.Value, result.RevealDeadline!.Value))
+            : Emit(new ValidationNotStarted(result.RoundId, result.Reason ?? "the round could not open"));
+    }
+
+    /// <summary>The verdict of the agent's active round; anything else is a redelivery.</summary>
+    public static Decision Conclude(AgentState s, ConcludeValidation c) =>
+        s.ActiveRound == c.RoundId && s.Status == AgentStatus.Validating
+            ? Emit(new AgentValidated(c.RoundId, c.Verdict, c.ConsensusScore, c.Stamp))
+            : Done(new CommandAccepted(c.RoundId, []));
+
+    private static Decision? ProofProblem(SubmitTrainingProof p, RegistryOptions options)
+    {
+        if (!options.ProofKinds.Contains(p.ProofKind))
+            return Rejected(ErrorCodes.InvalidField, $"proofKind: one of {string.Join(", ", options.ProofKinds)}");
+        if (p.ProofHash.ToBytes().All(b => b == 0))
+            return Rejected(ErrorCodes.InvalidField, "proofHash: the hash of the proof package, not zero");
+        if (p.ProofUri.Length == 0 || p.ProofUri.Length > options.MaxEndpointLength)
+            return Rejected(ErrorCodes.InvalidField, $"proofUri: 1 to {options.MaxEndpointLength} characters");
+        return null;
     }
 
     public static Decision? ProfileProblem(AgentProfile p, RegistryOptions options)

@@ -10,6 +10,9 @@ public enum AgentStatus
     Unregistered,
     Registering,
     Pending,
+    Validating,
+    Listed,
+    Rejected,
     Deregistered
 }
 
@@ -27,9 +30,16 @@ public sealed record AgentState(
     UInt128 RegisteredStake,
     InFlightOperation? InFlight,
     ImmutableList<AgentReceipt> Receipts,
+    int RoundsRequested,
+    string? ActiveRound,
+    uint? LastConsensusScore,
     long Version)
 {
-    public static AgentState Empty(string agentId) => new(agentId, AgentStatus.Unregistered, null, null, UInt128.Zero, null, [], 0);
+    public static AgentState Empty(string agentId) => new(agentId, AgentStatus.Unregistered, null, null, UInt128.Zero, null, [], 0, null, null, 0);
+
+    /// <summary>The id the agent's next validation round gets: "{agentId}.{n}".</summary>
+    [Newtonsoft.Json.JsonIgnore]
+    public string NextRoundId => $"{AgentId}.{RoundsRequested + 1}";
 
     [Newtonsoft.Json.JsonIgnore]
     public string PersistenceId => EntityIds.PersistenceId(EntityKind.Agent, AgentId);
@@ -54,6 +64,29 @@ public static class AgentEvolution
             },
             AgentUpdateRequested u => s with { InFlight = new InFlightOperation(e.Meta.Envelope!, [eventId], u.Profile) },
             AgentDeregistrationRequested => s with { InFlight = new InFlightOperation(e.Meta.Envelope!, [eventId], null) },
+            TrainingProofSubmitted t => s with
+            {
+                InFlight = new InFlightOperation(e.Meta.Envelope!, [eventId], null),
+                RoundsRequested = s.RoundsRequested + 1,
+                ActiveRound = t.RoundId
+            },
+            ValidationRoundRequested v => s with
+            {
+                InFlight = s.InFlight! with { RequestEventIds = [.. s.InFlight.RequestEventIds, .. v.AccountEventIds, eventId] }
+            },
+            ValidationStarted => s.Complete([], eventId, options) with { Status = AgentStatus.Validating },
+            ValidationNotStarted => s with { InFlight = null, ActiveRound = null },
+            AgentValidated v => s with
+            {
+                Status = v.Verdict switch
+                {
+                    PoT.Consensus.RoundVerdict.Approved => AgentStatus.Listed,
+                    PoT.Consensus.RoundVerdict.Rejected => AgentStatus.Rejected,
+                    _ => AgentStatus.Pending
+                },
+                ActiveRound = null,
+                LastConsensusScore = v.ConsensusScore
+            },
             AgentRegistered r => s.Complete(r.AccountEventIds, eventId, options) with
             {
                 Status = AgentStatus.Pending, Provider = r.Provider, Profile = r.Profile, RegisteredStake = r.Stake
@@ -61,6 +94,7 @@ public static class AgentEvolution
             AgentUpdated u => s.Complete(u.AccountEventIds, eventId, options) with { Profile = u.Profile },
             AgentDeregistered d => s.Complete(d.AccountEventIds, eventId, options) with { Status = AgentStatus.Deregistered },
             AgentOperationAborted when s.Status == AgentStatus.Registering => AgentState.Empty(s.AgentId) with { Receipts = s.Receipts },
+            AgentOperationAborted when s.InFlight?.Envelope.Type == "SubmitTrainingProof" => s with { InFlight = null, ActiveRound = null },
             AgentOperationAborted => s with { InFlight = null },
             _ => throw new ArgumentException($"not an agent event: {e.GetType().Name}")
         };

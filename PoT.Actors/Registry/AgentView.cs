@@ -12,12 +12,15 @@ public sealed record AgentView(
     AgentProfile? Profile,
     UInt128 RegisteredStake,
     string? CommandInFlight,
+    string? ActiveRound,
+    int Rounds,
+    uint? LastConsensusScore,
     long Version) : IPotMessage
 {
     public bool Exists => Status is not (AgentStatus.Unregistered or AgentStatus.Registering);
 
-    public static AgentView Of(AgentState s) =>
-        new(s.AgentId, s.Status, s.Provider, s.Profile, s.RegisteredStake, s.InFlight?.Envelope.Digest, s.Version);
+    public static AgentView Of(AgentState s) => new(s.AgentId, s.Status, s.Provider, s.Profile, s.RegisteredStake,
+        s.InFlight?.Envelope.Digest, s.ActiveRound, s.RoundsRequested, s.LastConsensusScore, s.Version);
 }
 
 [Manifest("agent-snapshot.v1")]

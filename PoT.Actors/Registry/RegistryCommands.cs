@@ -43,5 +43,15 @@ public sealed record UpdateAgent(
 [Eip712Type("DeregisterAgent"), Manifest("deregister-agent.v1")]
 public sealed record DeregisterAgent(Address Account, string AgentId, ulong Nonce) : IAgentCommand;
 
+/// <summary>Submits a proof of training for one of the provider's agents: opens a validation round whose committee
+/// judges it. <paramref name="ProofHash"/> commits to the proof package stored at <paramref name="ProofUri"/>.</summary>
+[Eip712Type("SubmitTrainingProof"), Manifest("submit-training-proof.v1")]
+public sealed record SubmitTrainingProof(Address Account, string AgentId, string ProofKind, HexBytes ProofHash, string ProofUri, ulong Nonce)
+    : IAgentCommand;
+
+/// <summary>A round's verdict, brought to the agent by the relay.</summary>
+[Manifest("conclude-validation.v1")]
+public sealed record ConcludeValidation(string RoundId, PoT.Consensus.RoundVerdict Verdict, uint ConsensusScore, RelayStamp Stamp) : IPotMessage;
+
 [Manifest("get-agent.v1")]
 public sealed record GetAgent(string AgentId) : IPotMessage;

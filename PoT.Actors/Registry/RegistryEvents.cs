@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using PoT.Ledger;
 using PoT.Persistence;
+using PoT.Protocol;
 
 namespace PoT.Registry;
 
@@ -24,10 +25,10 @@ public sealed record AgentProfile(
 /// </summary>
 public abstract record AgentOperationRequested : RegistryEvent, IOutboxEvent
 {
-    public IEnumerable<OutboxDelivery> Deliveries(string sourcePersistenceId)
+    public IEnumerable<OutboxDelivery> Deliveries(OutboxSource source)
     {
         var envelope = Meta.Envelope ?? throw new InvalidOperationException($"{GetType().Name} without its envelope");
-        var agentId = sourcePersistenceId[(EntityIds.Prefix(EntityKind.Agent).Length + 1)..];
+        var agentId = source.PersistenceId[(EntityIds.Prefix(EntityKind.Agent).Length + 1)..];
         yield return new OutboxDelivery(EntityKind.Account, envelope.Signer.Value, new ApplyAgentStep(envelope),
             ReplyTo: (EntityKind.Agent, agentId));
     }
@@ -41,6 +42,40 @@ public sealed record AgentUpdateRequested(AgentProfile Profile) : AgentOperation
 
 [Manifest("agent-deregistration-requested.v1")]
 public sealed record AgentDeregistrationRequested : AgentOperationRequested;
+
+/// <summary>The provider submitted a proof of training; round <paramref name="RoundId"/> will judge it once the
+/// provider's account has spent the nonce.</summary>
+[Manifest("training-proof-submitted.v1")]
+public sealed record TrainingProofSubmitted(string RoundId, string ProofKind, HexBytes ProofHash, string ProofUri) : AgentOperationRequested;
+
+/// <summary>The nonce is spent: the relay now asks the round to open, and brings its answer back here.</summary>
+[Manifest("validation-round-requested.v1")]
+public sealed record ValidationRoundRequested(
+    string RoundId,
+    Address Provider,
+    string ProofKind,
+    HexBytes ProofHash,
+    string ProofUri,
+    ImmutableArray<string> AccountEventIds) : RegistryEvent, IOutboxEvent
+{
+    public IEnumerable<OutboxDelivery> Deliveries(OutboxSource source)
+    {
+        var agentId = source.PersistenceId[(EntityIds.Prefix(EntityKind.Agent).Length + 1)..];
+        yield return new OutboxDelivery(EntityKind.Round, RoundId,
+            new PoT.Consensus.OpenRound(RoundId, agentId, Provider, ProofKind, ProofHash, ProofUri), ReplyTo: (EntityKind.Agent, agentId));
+    }
+}
+
+[Manifest("validation-started.v1")]
+public sealed record ValidationStarted(string RoundId, int CommitteeSize, DateTimeOffset CommitDeadline, DateTimeOffset RevealDeadline) : RegistryEvent;
+
+/// <summary>The round could not open (too few eligible validators): the agent is Pending again.</summary>
+[Manifest("validation-not-started.v1")]
+public sealed record ValidationNotStarted(string RoundId, string Reason) : RegistryEvent;
+
+/// <summary>The round's verdict: Approved lists the agent, Rejected rejects it, NoQuorum returns it to Pending.</summary>
+[Manifest("agent-validated.v1")]
+public sealed record AgentValidated(string RoundId, PoT.Consensus.RoundVerdict Verdict, uint ConsensusScore, RelayStamp Stamp) : RegistryEvent;
 
 /// <summary>The provider's account locked the stake: the agent exists, with status Pending. Completion events repeat
 /// what they complete, so a read model can be built from them alone.</summary>

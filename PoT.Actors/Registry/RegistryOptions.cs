@@ -10,7 +10,8 @@ public sealed record RegistryOptions(
     int MaxEndpointLength,
     int MaxConfigBytes,
     int ReceiptWindow,
-    int SnapshotEvery)
+    int SnapshotEvery,
+    System.Collections.Immutable.ImmutableArray<string> ProofKinds)
 {
     public static RegistryOptions FromConfig(Config pot) => new(
         UInt128.Parse(pot.GetString("registry.min-provider-stake"), CultureInfo.InvariantCulture),
@@ -18,5 +19,6 @@ public sealed record RegistryOptions(
         pot.GetInt("registry.max-endpoint-length"),
         pot.GetInt("registry.max-config-bytes"),
         pot.GetInt("registry.receipt-window"),
-        pot.GetInt("registry.snapshot-every"));
+        pot.GetInt("registry.snapshot-every"),
+        [.. pot.GetStringList("consensus.proof-kinds")]);
 }

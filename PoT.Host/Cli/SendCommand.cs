@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.CommandLine;
 using System.Globalization;
+using PoT.Consensus;
 using PoT.Ledger;
 using PoT.Protocol;
 using PoT.Registry;
@@ -29,6 +30,21 @@ public static class SendCommand
         var p95 = new Option<uint>("--sla-p95-ms") { Description = "SLA: p95 latency in milliseconds", DefaultValueFactory = _ => 2000 };
         var success = new Option<ushort>("--sla-success-bps") { Description = "SLA: success rate in basis points (9900 = 99 %)", DefaultValueFactory = _ => 9900 };
         var stake = new Option<string>("--stake") { Description = "Stake locked behind the agent, in base units", Required = true };
+        var proofKind = new Option<string>("--proof-kind") { Description = "Kind of proof package", DefaultValueFactory = _ => "opaque" };
+        var proofHash = new Option<string?>("--proof-hash") { Description = "keccak256 of the proof package (0x + 64 hex)" };
+        var proofFile = new Option<FileInfo?>("--proof-file") { Description = "The proof package; its keccak256 becomes the proof hash" };
+        var proofUri = new Option<string>("--proof-uri") { Description = "Where validators fetch the proof package", Required = true };
+        var round = new Option<string>("--round") { Description = "Round id, e.g. summarizer-1.1", Required = true };
+        var verdict = new Option<string>("--verdict") { Description = "approve or reject", Required = true };
+        var score = new Option<string>("--score") { Description = "Score from 0 to 1 (up to 6 decimals)", Required = true };
+        var saltDir = new Option<string>("--salt-dir")
+        {
+            Description = "Where commit keeps vote salts for reveal",
+            DefaultValueFactory = _ => Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".pot", "salts")
+        };
+        var validator = new Option<string>("--validator") { Description = "The validator that equivocated", Required = true };
+        var first = new Option<FileInfo>("--first") { Description = "A file with the first signed vote (an envelope {type, message, signature})", Required = true };
+        var second = new Option<FileInfo>("--second") { Description = "A file with the second, different signed vote", Required = true };
 
         return new Command("send", "Sign a command with a key file and send it to a node")
         {
@@ -49,11 +65,30 @@ public static class SendCommand
                 (p, a, n) => new UpdateAgent(a, p.GetValue(agent)!, [.. p.GetValue(capabilities)!], p.GetValue(endpoint)!,
                     p.GetValue(config)!, Amount(p.GetValue(price)!), p.GetValue(p95), p.GetValue(success), n)),
             Verb("deregister-agent", "Deregister an agent; its stake enters unbonding", [agent],
-                (p, a, n) => new DeregisterAgent(a, p.GetValue(agent)!, n))
+                (p, a, n) => new DeregisterAgent(a, p.GetValue(agent)!, n)),
+            Verb("submit-proof", "Submit a proof of training for one of your agents: opens a validation round", [agent, proofKind, proofHash, proofFile, proofUri],
+                (p, a, n) => new SubmitTrainingProof(a, p.GetValue(agent)!, p.GetValue(proofKind)!, ProofHash(p.GetValue(proofHash), p.GetValue(proofFile)),
+                    p.GetValue(proofUri)!, n)),
+            Verb("commit", "Commit a sealed vote in a round (the salt is kept in --salt-dir for the reveal)", [round, verdict, score, saltDir],
+                (p, a, _) => Votes.Commit(a, p.GetValue(round)!, p.GetValue(verdict)!, p.GetValue(score)!, p.GetValue(saltDir)!), needsNonce: false),
+            Verb("reveal", "Reveal the vote committed in a round (reads the salt kept by `commit`)", [round, saltDir],
+                (p, a, _) => Votes.Reveal(a, p.GetValue(round)!, p.GetValue(saltDir)!), needsNonce: false),
+            Verb("report-equivocation", "Prove that a validator signed two different votes in a round (you get the bounty)",
+                [round, validator, first, second],
+                (p, a, _) => Votes.Report(a, p.GetValue(round)!, Address.Parse(p.GetValue(validator)!), p.GetValue(first)!, p.GetValue(second)!),
+                needsNonce: false)
         };
     }
 
-    private static Command Verb(string name, string description, Option[] options, Func<ParseResult, Address, ulong, ISignedCommand> build)
+    private static HexBytes ProofHash(string? hash, FileInfo? file) => (hash, file) switch
+    {
+        ({ } h, null) => HexBytes.Parse(h),
+        (null, { } f) => HexBytes.From(Keccak.Hash(File.ReadAllBytes(f.FullName))),
+        _ => throw new ArgumentException("give the proof as --proof-hash 0x… or --proof-file FILE (its keccak256 is the hash)")
+    };
+
+    private static Command Verb(string name, string description, Option[] options, Func<ParseResult, Address, ulong, ISignedMessage> build,
+        bool needsNonce = true)
     {
         var command = new Command(name, description) { KeyOption, PasswordOption, NodeOption, NonceOption, DryRunOption };
         foreach (var option in options) command.Options.Add(option);
@@ -62,7 +97,7 @@ public static class SendCommand
             using var key = KeyFile.Read(parse.GetValue(KeyOption)!, KeyFile.ReadPassword(parse.GetValue(PasswordOption)));
             using var node = new NodeClient(new Uri(parse.GetValue(NodeOption)!));
             var verifier = new CommandVerifier(CommandCatalog.Pot, await node.Domain());
-            var nonce = parse.GetValue(NonceOption) ?? await node.NextNonce(key.Address);
+            var nonce = parse.GetValue(NonceOption) ?? (needsNonce ? await node.NextNonce(key.Address) : 0);
             var signed = verifier.Sign(build(parse, key.Address, nonce), key);
             var envelope = CommandVerifier.WireEnvelope(signed.Envelope);
             if (parse.GetValue(DryRunOption))

@@ -7,6 +7,7 @@ using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 using PoT.Hosting;
 using PoT.Protocol;
+using PoT.Consensus;
 using PoT.Registry;
 
 namespace PoT.Host.Node;
@@ -40,17 +41,25 @@ public sealed class CommandEndpoint(CommandVerifier verifier, ActorRegistry acto
         try
         {
             signed = verifier.Verify(body);
-            if (signed.Command is IAgentCommand agentCommand && AgentRules.AgentIdProblem(agentCommand.AgentId) is { } problem)
-                throw new ProtocolException(ErrorCodes.InvalidField, problem);
+            var idProblem = signed.Command switch
+            {
+                IAgentCommand agentCommand => AgentRules.AgentIdProblem(agentCommand.AgentId),
+                IRoundMessage roundMessage => RoundIds.Problem(roundMessage.RoundId),
+                _ => null
+            };
+            if (idProblem is not null) throw new ProtocolException(ErrorCodes.InvalidField, idProblem);
         }
         catch (ProtocolException e)
         {
             return ApiErrors.Error(e.Code, e.Message);
         }
 
-        var (region, entityId) = signed.Command is IAgentCommand agent
-            ? (actors.Get<AgentRegion>(), agent.AgentId)
-            : (actors.Get<AccountRegion>(), signed.Command.Account.Value);
+        var (region, entityId) = signed.Command switch
+        {
+            IAgentCommand agent => (actors.Get<AgentRegion>(), agent.AgentId),
+            IRoundMessage round => (actors.Get<RoundRegion>(), round.RoundId),
+            _ => (actors.Get<AccountRegion>(), signed.Command.Account.Value)
+        };
         try
         {
             var reply = await region.Ask<CommandResult>(new ShardingEnvelope(entityId, signed), settings.AskTimeout, cancellationToken);

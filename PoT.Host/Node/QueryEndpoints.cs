@@ -6,7 +6,9 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Newtonsoft.Json.Linq;
+using PoT.Consensus;
 using PoT.Hosting;
+using PoT.Persistence;
 using PoT.Ledger;
 using PoT.Protocol;
 using PoT.Registry;
@@ -54,6 +56,17 @@ public static class QueryEndpoints
             var list = await actors.Get<AgentDirectoryActor>().Ask<AgentList>(new ListAgents(capability, statusFilter, providerFilter), settings.AskTimeout, ct);
             return ApiErrors.Json(list);
         });
+
+        app.MapGet("/v1/rounds/{id}", async (string id, ActorRegistry actors, PotSettings settings, CancellationToken ct) =>
+        {
+            if (RoundIds.Problem(id) is { } problem) return ApiErrors.Error(ErrorCodes.InvalidField, problem);
+            var view = await actors.Get<RoundRegion>().Ask<RoundView>(new ShardingEnvelope(id, new GetRound(id)), settings.AskTimeout, ct);
+            return view.Exists ? ApiErrors.Json(view) : ApiErrors.Error(ErrorCodes.UnknownRound, $"round {id} was never opened");
+        });
+
+        app.MapGet("/v1/validators", async (ActorRegistry actors, PotSettings settings, CancellationToken ct) =>
+            ApiErrors.Json(await actors.Get<ValidatorSetRegion>()
+                .Ask<ValidatorSetView>(new ShardingEnvelope(ValidatorSetIds.EntityId, GetValidators.Instance), settings.AskTimeout, ct)));
 
         app.MapGet("/v1/schema", (CommandVerifier verifier) => ApiErrors.Json(new JObject
         {

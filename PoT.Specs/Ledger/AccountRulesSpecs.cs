@@ -95,9 +95,9 @@ public sealed class AccountRulesSpecs
         var account = _net.Account(Alice);
         Assert.Equal((600u, 250u, 150u), ((ulong)account.Balance, (ulong)account.ValidatorStake, (ulong)account.UnbondingTotal));
 
-        _net.Now += Rules.Ledger.UnbondingPeriod - TimeSpan.FromSeconds(1);
+        _net.Advance(Rules.Ledger.UnbondingPeriod - TimeSpan.FromSeconds(1));
         Assert.Equal(ErrorCodes.UnbondingNotMatured, CodeOf(_net.Execute(new Withdraw(Alice, 2), Keys.Alice)));
-        _net.Now += TimeSpan.FromSeconds(1);
+        _net.Advance(TimeSpan.FromSeconds(1));
         Assert.IsType<CommandAccepted>(_net.Execute(new Withdraw(Alice, 2), Keys.Alice));
         Assert.Equal((750u, 0u), ((ulong)_net.Account(Alice).Balance, (ulong)_net.Account(Alice).UnbondingTotal));
     }

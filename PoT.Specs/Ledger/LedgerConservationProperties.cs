@@ -58,14 +58,14 @@ public sealed class LedgerConservationProperties
                     for (var i = 0; i < d.Count && network.PendingDeliveries > 0; i++) network.DeliverOne(d.Twice);
                     break;
                 case AdvanceClock a:
-                    network.Now += TimeSpan.FromDays(a.Days);
+                    network.Advance(TimeSpan.FromDays(a.Days));
                     break;
             }
             Assert.Equal(network.Supply, checked(network.Held + network.InFlight));
         }
         network.DeliverAll();
         Assert.Equal(network.Supply, network.Held);
-        var (accounts, agents) = network.Replay();
+        var (accounts, agents, _, _) = network.Replay();
         Assert.Equal(network.Accounts.Count, accounts.Count);
         foreach (var (address, account) in network.Accounts) Assert.Equal(Fingerprint(account), Fingerprint(accounts[address]));
         foreach (var (id, agent) in network.Agents) Assert.Equal(PoT.Persistence.PotJson.Serialize(agent), PoT.Persistence.PotJson.Serialize(agents[id]));

@@ -58,7 +58,7 @@ public sealed class Eip712Specs
     {
         var domain = new Eip712Domain("PoT", "1", 31337, Address.Parse("0x00000000000000000000000000000000000000b7"));
         var verifier = new CommandVerifier(CommandCatalog.Pot, domain);
-        ISignedCommand[] commands =
+        ISignedMessage[] commands =
         [
             new Transfer(Keys.Alice.Address, Keys.Bob.Address, UInt128.MaxValue, ulong.MaxValue),
             new StakeAsValidator(Keys.Alice.Address, 12345, 1),
@@ -68,7 +68,12 @@ public sealed class Eip712Specs
             new RegisterAgent(Keys.Alice.Address, "agent-1", ["summarize", "translate"], "http", "https://example.org/run",
                 """{"timeoutMs":500}""", 10, 1500, 9950, 1000, 5),
             new UpdateAgent(Keys.Alice.Address, "agent-1", [], "https://example.org/v2", "", 0, 1, 0, 6),
-            new DeregisterAgent(Keys.Alice.Address, "agent-1", 7)
+            new DeregisterAgent(Keys.Alice.Address, "agent-1", 7),
+            new SubmitTrainingProof(Keys.Alice.Address, "agent-1", "opaque", HexBytes.From(Keccak.Hash([1, 2, 3])), "ipfs://proof", 8),
+            new PoT.Consensus.CommitVote(Keys.Alice.Address, "agent-1.1", HexBytes.From(Keccak.Hash([4]))),
+            new PoT.Consensus.RevealVote(Keys.Alice.Address, "agent-1.1", 2, 999_999, HexBytes.From(Keccak.Hash([5]))),
+            new PoT.Consensus.ReportEquivocation(Keys.Alice.Address, "agent-1.1", Keys.Bob.Address, "CommitVote", """{"a":1}""",
+                HexBytes.From(new byte[65]), """{"b":2}""", HexBytes.From([1, 2, 3]))
         ];
         Assert.Equal(CommandCatalog.Pot.TypeNames.Order(), commands.Select(CommandCatalog.Pot.TypeNameOf).Order());
         foreach (var command in commands)

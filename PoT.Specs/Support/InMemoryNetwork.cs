@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+using PoT.Consensus;
 using PoT.Ledger;
 using PoT.Persistence;
 using PoT.Protocol;
@@ -6,61 +8,102 @@ using PoT.Registry;
 namespace PoT.Specs.Support;
 
 /// <summary>
-/// The ledger and registry rules wired together without actors: commands go through the same pure Decide/Apply
-/// functions the entities run, events are sealed and logged in journal order, and outbox deliveries wait in a queue
-/// until <see cref="DeliverAll"/> (or one by one), like the relay. Lets property tests explore thousands of
-/// command sequences, in-flight states included, in seconds.
+/// Every context's rules wired together without actors: commands go through the same pure Decide/Apply functions
+/// the entities run, events are sealed and logged in journal order (their index is their ordering), and outbox
+/// deliveries wait in a queue until delivered one by one (or twice: receivers must de-duplicate), like the relay.
+/// Time moves only when a spec moves it; rounds whose reveal deadline passes are closed, as their timers would.
+/// Lets property tests explore thousands of interleavings, in-flight states included, in seconds.
 /// </summary>
-public sealed class InMemoryNetwork(LedgerOptions ledger, RegistryOptions registry, DateTimeOffset start)
+public sealed class InMemoryNetwork(LedgerOptions ledger, RegistryOptions registry, ConsensusOptions consensus, DateTimeOffset start)
 {
-    private readonly CommandVerifier _verifier = new(CommandCatalog.Pot, new Eip712Domain("PoT", "1", 31337, Address.Zero));
+    private static readonly Eip712Domain Domain = new("PoT", "1", 31337, Address.Zero);
+    private readonly CommandVerifier _verifier = new(CommandCatalog.Pot, Domain);
     private readonly Dictionary<Address, AccountState> _accounts = new();
     private readonly Dictionary<string, AgentState> _agents = new();
-    private readonly Queue<(OutboxDelivery Delivery, string Source)> _pending = new();
+    private readonly Dictionary<string, RoundState> _rounds = new();
+    private readonly Queue<(OutboxDelivery Delivery, long Ordering)> _pending = new();
 
-    public DateTimeOffset Now { get; set; } = start;
-    public UInt128 Supply { get; private set; }
+    public DateTimeOffset Now { get; private set; } = start;
+    public UInt128 Genesis { get; private set; }
+    public UInt128 Emitted { get; private set; }
+    public UInt128 Burned { get; private set; }
+    public UInt128 Supply => checked(Genesis + Emitted - Burned);
     public List<(string PersistenceId, PotEvent Event)> Journal { get; } = [];
+    public ValidatorSetState Validators { get; private set; } = ValidatorSetState.Empty;
 
     public IReadOnlyDictionary<Address, AccountState> Accounts => _accounts;
     public IReadOnlyDictionary<string, AgentState> Agents => _agents;
+    public IReadOnlyDictionary<string, RoundState> Rounds => _rounds;
     public int PendingDeliveries => _pending.Count;
 
     public AccountState Account(Address a) => _accounts.GetValueOrDefault(a) ?? AccountState.Empty(a);
 
     public AgentState Agent(string id) => _agents.GetValueOrDefault(id) ?? AgentState.Empty(id);
 
-    public void Genesis(GenesisSpec spec)
+    public RoundState Round(string id) => _rounds.GetValueOrDefault(id) ?? RoundState.Empty(id);
+
+    public Signed Sign(ISignedMessage message, EthKey key) => _verifier.Sign(message, key);
+
+    public void MintGenesis(GenesisSpec spec)
     {
-        Supply = spec.Total;
+        Genesis = spec.Total;
         foreach (var a in spec.Allocations) Record(EntityKind.Account, a.Address.Value, [new GenesisMinted(a.Amount, spec.Hash)], null);
     }
 
-    /// <summary>Executes a command signed by <paramref name="key"/>: the entity's decision, or for agent commands
-    /// the agent's check and intent (the account step and completion then wait in the outbox).</summary>
-    public CommandResult Execute(ISignedCommand command, EthKey key)
+    /// <summary>Executes a message signed by <paramref name="key"/> as its entity would (agent commands stop after the
+    /// agent's intent: the rest waits in the outbox).</summary>
+    public CommandResult Execute(ISignedMessage message, EthKey key) => Execute(Sign(message, key));
+
+    public CommandResult Execute(Signed signed)
     {
-        var signed = _verifier.Sign(command, key);
-        if (signed.Command is IAgentCommand agentCommand)
+        var envelope = signed.Envelope;
+        switch (signed.Command)
         {
-            var decision = AgentRules.Decide(Agent(agentCommand.AgentId), agentCommand, signed.Envelope, registry);
-            if (decision is not Decision.Accept accept) return Reply(decision);
-            if (AccountRules.Decide(Account(command.Account), command, signed.Envelope, Now, ledger) is Decision.Reject dryRun)
-                return dryRun.Error;
-            Record(EntityKind.Agent, agentCommand.AgentId, accept.Events, signed.Envelope);
-            return new CommandAccepted(signed.CommandId, []);
+            case IAgentCommand agentCommand:
+            {
+                var decision = AgentRules.Decide(Agent(agentCommand.AgentId), agentCommand, envelope, registry);
+                if (decision is not Decision.Accept accept) return Reply(decision);
+                if (AccountRules.Decide(Account(agentCommand.Account), agentCommand, envelope, Now, ledger) is Decision.Reject dryRun) return dryRun.Error;
+                if (agentCommand is SubmitTrainingProof
+                    && Validators.Snapshot(consensus.MinValidatorStake).Eligible.Count(v => v.Validator != agentCommand.Account) < consensus.MinCommitteeSize)
+                    return new CommandRejected(ErrorCodes.NoValidators, "too few validators");
+                return Accepted(envelope, Record(EntityKind.Agent, agentCommand.AgentId, accept.Events, envelope));
+            }
+            case IRoundMessage roundMessage:
+            {
+                var round = Round(roundMessage.RoundId);
+                var decision = roundMessage switch
+                {
+                    CommitVote c => RoundRules.Commit(round, c, envelope, Now),
+                    RevealVote r => RoundRules.Reveal(round, r, envelope, Now),
+                    ReportEquivocation q => RoundRules.Report(round, q, _verifier),
+                    _ => throw new ArgumentException(roundMessage.GetType().Name)
+                };
+                if (decision is not Decision.Accept accept) return Reply(decision);
+                var ids = Record(EntityKind.Round, roundMessage.RoundId, [accept.Events[0]], envelope);
+                if (accept.Events.Length > 1) Record(EntityKind.Round, roundMessage.RoundId, accept.Events[1..], null);
+                return Accepted(envelope, ids);
+            }
+            case ISignedCommand command:
+            {
+                var decision = AccountRules.Decide(Account(command.Account), command, envelope, Now, ledger);
+                return decision is Decision.Accept accept ? Accepted(envelope, Record(EntityKind.Account, command.Account.Value, accept.Events, envelope)) : Reply(decision);
+            }
+            default:
+                throw new ArgumentException(signed.Command.GetType().Name);
         }
-        var accountDecision = AccountRules.Decide(Account(command.Account), command, signed.Envelope, Now, ledger);
-        if (accountDecision is Decision.Accept accepted)
-        {
-            Record(EntityKind.Account, command.Account.Value, accepted.Events, signed.Envelope);
-            return new CommandAccepted(signed.CommandId, []);
-        }
-        return Reply(accountDecision);
     }
 
-    /// <summary>Delivers the oldest pending outbox message, as the relay would (at least once: <paramref name="twice"/>
-    /// delivers it again to show that receivers de-duplicate).</summary>
+    /// <summary>Moves time; rounds whose reveal deadline has passed are closed, as their timers would.</summary>
+    public void Advance(TimeSpan by)
+    {
+        Now += by;
+        foreach (var round in _rounds.Values.Where(r => r.IsOpen && Now >= r.Opening!.RevealDeadline).ToList())
+            if (RoundRules.Close(round, Now) is Decision.Accept accept) Record(EntityKind.Round, round.RoundId, accept.Events, null);
+    }
+
+    /// <summary>Delivers the oldest pending outbox message, as the relay would (<paramref name="twice"/>: again, to show
+    /// that receivers de-duplicate).</summary>
     public void DeliverOne(bool twice = false)
     {
         var (delivery, _) = _pending.Dequeue();
@@ -76,85 +119,154 @@ public sealed class InMemoryNetwork(LedgerOptions ledger, RegistryOptions regist
         while (_pending.Count > 0) DeliverOne();
     }
 
-    /// <summary>Tokens in transit: debited by a TransferSent whose credit has not been delivered yet.</summary>
-    public UInt128 InFlight => _pending.Select(p => p.Delivery.Message).OfType<CreditTransfer>().Aggregate(UInt128.Zero, (s, c) => checked(s + c.Amount));
+    /// <summary>Tokens that left one account and have not reached the next: transfers' credits, slash payouts.
+    /// (Reward credits are not in transit: they are minted when delivered, and counted in <see cref="Emitted"/> then.)</summary>
+    public UInt128 InFlight => _pending.Select(p => p.Delivery.Message).Aggregate(UInt128.Zero, (s, m) => checked(s + m switch
+    {
+        CreditTransfer c => c.Amount,
+        Credit c when c.Reason.StartsWith("equivocation", StringComparison.Ordinal) || c.Reason.StartsWith("rejected-proof", StringComparison.Ordinal) => c.Amount,
+        _ => UInt128.Zero
+    }));
+
+    /// <summary>Reward credits emitted by finalized rounds but not yet delivered.</summary>
+    public UInt128 RewardsInFlight => _pending.Select(p => p.Delivery.Message).OfType<Credit>()
+        .Where(c => c.Reason.Contains("-reward:", StringComparison.Ordinal)).Aggregate(UInt128.Zero, (s, c) => checked(s + c.Amount));
 
     public UInt128 Held => _accounts.Values.Aggregate(UInt128.Zero, (s, a) => checked(s + a.Holdings));
 
     /// <summary>Rebuilds every entity from the journal alone, as recovery does.</summary>
-    public (Dictionary<Address, AccountState> Accounts, Dictionary<string, AgentState> Agents) Replay()
+    public (Dictionary<Address, AccountState> Accounts, Dictionary<string, AgentState> Agents, Dictionary<string, RoundState> Rounds, ValidatorSetState Validators) Replay()
     {
         var accounts = new Dictionary<Address, AccountState>();
         var agents = new Dictionary<string, AgentState>();
+        var rounds = new Dictionary<string, RoundState>();
+        var validators = ValidatorSetState.Empty;
         foreach (var (pid, e) in Journal)
         {
-            if (pid.StartsWith("account-", StringComparison.Ordinal))
+            var (kind, id) = Split(pid);
+            switch (kind)
             {
-                var address = Address.Parse(pid["account-".Length..]);
-                accounts[address] = (accounts.GetValueOrDefault(address) ?? AccountState.Empty(address)).Apply(e, ledger);
-            }
-            else
-            {
-                var id = pid["agent-".Length..];
-                agents[id] = (agents.GetValueOrDefault(id) ?? AgentState.Empty(id)).Apply(e, registry);
+                case EntityKind.Account:
+                    var address = Address.Parse(id);
+                    accounts[address] = (accounts.GetValueOrDefault(address) ?? AccountState.Empty(address)).Apply(e, ledger);
+                    break;
+                case EntityKind.Agent:
+                    agents[id] = (agents.GetValueOrDefault(id) ?? AgentState.Empty(id)).Apply(e, registry);
+                    break;
+                case EntityKind.Round:
+                    rounds[id] = (rounds.GetValueOrDefault(id) ?? RoundState.Empty(id)).Apply(e);
+                    break;
+                default:
+                    validators = validators.Apply(e);
+                    break;
             }
         }
-        return (accounts, agents);
+        return (accounts, agents, rounds, validators);
     }
 
     private IPotMessage Deliver(EntityKind kind, string entityId, IPotMessage message)
     {
-        if (kind == EntityKind.Agent)
+        switch (kind)
         {
-            var decision = AgentRules.Complete(Agent(entityId), (AccountStepResult)message);
-            if (decision is Decision.Accept accept) Record(EntityKind.Agent, entityId, accept.Events, Agent(entityId).InFlight!.Envelope);
-            return DeliveryAck.Instance;
+            case EntityKind.Agent:
+            {
+                var agent = Agent(entityId);
+                var decision = message switch
+                {
+                    AccountStepResult r => AgentRules.Complete(agent, r),
+                    RoundOpenResult r => AgentRules.CompleteOpening(agent, r),
+                    ConcludeValidation c => AgentRules.Conclude(agent, c),
+                    _ => throw new ArgumentException(message.GetType().Name)
+                };
+                if (decision is Decision.Accept accept) Record(EntityKind.Agent, entityId, accept.Events, agent.InFlight?.Envelope);
+                return DeliveryAck.Instance;
+            }
+            case EntityKind.Round:
+            {
+                var open = (OpenRound)message;
+                var decision = RoundRules.Open(Round(entityId), open, Validators.Snapshot(consensus.MinValidatorStake), Now, consensus);
+                if (decision is Decision.Accept accept) Record(EntityKind.Round, entityId, accept.Events, null);
+                return RoundRules.OpenResult(Round(entityId), open.AgentId, (decision as Decision.Reject)?.Error.Message);
+            }
+            case EntityKind.ValidatorSet:
+            {
+                if (ValidatorSetRules.Decide(Validators, message, consensus) is Decision.Accept accept)
+                    Record(EntityKind.ValidatorSet, entityId, accept.Events, null);
+                return DeliveryAck.Instance;
+            }
         }
         var account = Account(Address.Parse(entityId));
         if (message is ApplyAgentStep step)
         {
-            var command = step.Envelope.Command();
-            var agentId = ((IAgentCommand)command).AgentId;
+            var command = (IAgentCommand)step.Envelope.Command();
             var decision = AccountRules.Decide(account, command, step.Envelope, Now, ledger);
-            switch (decision)
+            return decision switch
             {
-                case Decision.Accept accept:
-                    var ids = Record(EntityKind.Account, entityId, accept.Events, step.Envelope);
-                    return new AccountStepResult(agentId, step.Envelope.Digest, ids);
-                case Decision.AlreadyDone done:
-                    return new AccountStepResult(agentId, step.Envelope.Digest, done.Receipt.EventIds);
-                default:
-                    var reject = ((Decision.Reject)decision).Error;
-                    return new AccountStepResult(agentId, step.Envelope.Digest, [], reject.Code, reject.Message);
-            }
+                Decision.Accept accept => new AccountStepResult(command.AgentId, step.Envelope.Digest, Record(EntityKind.Account, entityId, accept.Events, step.Envelope)),
+                Decision.AlreadyDone done => new AccountStepResult(command.AgentId, step.Envelope.Digest, done.Receipt.EventIds),
+                _ => new AccountStepResult(command.AgentId, step.Envelope.Digest, [], ((Decision.Reject)decision).Error.Code, ((Decision.Reject)decision).Error.Message)
+            };
         }
         if (AccountRules.Decide(account, message) is Decision.Accept credit) Record(EntityKind.Account, entityId, credit.Events, null);
         return DeliveryAck.Instance;
     }
 
-    private System.Collections.Immutable.ImmutableArray<string> Record(EntityKind kind, string entityId, IReadOnlyList<PotEvent> events, SignedEnvelope? envelope)
+    private ImmutableArray<string> Record(EntityKind kind, string entityId, IReadOnlyList<PotEvent> events, SignedEnvelope? envelope)
     {
         var pid = EntityIds.PersistenceId(kind, entityId);
-        var ids = new List<string>();
+        var ids = ImmutableArray.CreateBuilder<string>();
         foreach (var (e, _) in HashChain.Seal(events, HashChain.Genesis, Now, envelope))
         {
             Journal.Add((pid, e));
-            if (kind == EntityKind.Account)
+            var ordering = Journal.Count;
+            long version;
+            switch (kind)
             {
-                var address = Address.Parse(entityId);
-                _accounts[address] = Account(address).Apply(e, ledger);
-                ids.Add(EntityIds.EventId(pid, _accounts[address].Version));
+                case EntityKind.Account:
+                    var address = Address.Parse(entityId);
+                    _accounts[address] = Account(address).Apply(e, ledger);
+                    version = _accounts[address].Version;
+                    break;
+                case EntityKind.Agent:
+                    _agents[entityId] = Agent(entityId).Apply(e, registry);
+                    version = _agents[entityId].Version;
+                    break;
+                case EntityKind.Round:
+                    _rounds[entityId] = Round(entityId).Apply(e);
+                    version = _rounds[entityId].Version;
+                    break;
+                default:
+                    Validators = Validators.Apply(e);
+                    version = Validators.Version;
+                    break;
             }
-            else
+            ids.Add(EntityIds.EventId(pid, version));
+            switch (e)
             {
-                _agents[entityId] = Agent(entityId).Apply(e, registry);
-                ids.Add(EntityIds.EventId(pid, _agents[entityId].Version));
+                case RoundFinalized f:
+                    Emitted = checked(Emitted + f.Emitted);
+                    break;
+                case StakeSlashed x:
+                    Burned = checked(Burned + x.Burned);
+                    break;
             }
             if (e is IOutboxEvent outbox)
-                foreach (var d in outbox.Deliveries(pid)) _pending.Enqueue((d, pid));
+                foreach (var d in outbox.Deliveries(new OutboxSource(pid, ordering))) _pending.Enqueue((d, ordering));
         }
-        return [.. ids];
+        return ids.ToImmutable();
     }
+
+    private static (EntityKind Kind, string Id) Split(string pid)
+    {
+        foreach (var kind in Enum.GetValues<EntityKind>())
+        {
+            var prefix = EntityIds.Prefix(kind) + "-";
+            if (pid.StartsWith(prefix, StringComparison.Ordinal)) return (kind, pid[prefix.Length..]);
+        }
+        throw new ArgumentException(pid);
+    }
+
+    private static CommandResult Accepted(SignedEnvelope envelope, ImmutableArray<string> ids) => new CommandAccepted(envelope.Digest, ids);
 
     private static CommandResult Reply(Decision decision) => decision switch
     {

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Newtonsoft.Json.Linq;
+using PoT.Consensus;
 using PoT.Ledger;
 using PoT.Persistence;
 using PoT.Protocol;
@@ -20,10 +21,20 @@ public static class Samples
 
     private static readonly EventMeta Meta = new(HashChain.Genesis, At, Envelope);
 
+    private static readonly HexBytes Hash = HexBytes.From(Keccak.Hash([7]));
+
+    private static readonly RoundOpened Opened = new("agent-1", Keys.Alice.Address, "opaque", Hash, "ipfs://proof", Hash, 4,
+        [new CommitteeMember(Keys.Bob.Address, 5_000)], 5_000, At.AddMinutes(10), At.AddMinutes(20),
+        new RoundParameters(5000, 1_000, 7000, 5000, 5000, 5000, 1000));
+
+    private static readonly RoundFinalized Finalized = new("agent-1", Keys.Alice.Address, RoundVerdict.Approved, 5_000, 0, 900_000,
+        [new MemberResult(Keys.Bob.Address, 5_000, true, true, Verdict.Approve, 900_000, 1_000_000, 300, false, false)], 1_000,
+        [new Payout(Keys.Alice.Address, 700), new Payout(Keys.Bob.Address, 300)], [], 5000, 5000);
+
     public static IEnumerable<IPotMessage> All()
     {
         var agentState = new AgentState("agent-1", AgentStatus.Pending, Keys.Alice.Address, Profile, 1000,
-            new InFlightOperation(Envelope, ["agent-agent-1:1"], Profile), [new AgentReceipt("0xab", ["agent-agent-1:2"])], 2);
+            new InFlightOperation(Envelope, ["agent-agent-1:1"], Profile), [new AgentReceipt("0xab", ["agent-agent-1:2"])], 1, "agent-1.1", 900_000, 2);
         var accountState = AccountState.Empty(Keys.Alice.Address) with
         {
             Exists = true,
@@ -53,7 +64,22 @@ public static class Samples
             new AgentRegistered(Keys.Alice.Address, Profile, 1000, ["account-x:3"]),
             new AgentUpdated(Profile, ["account-x:4"]),
             new AgentDeregistered(["account-x:5"]),
-            new AgentOperationAborted(ErrorCodes.InsufficientFunds, "balance is 0")
+            new AgentOperationAborted(ErrorCodes.InsufficientFunds, "balance is 0"),
+            new Credited(7, "validation-reward:agent-1.1", new RelayStamp(9, 1)),
+            new StakeSlashed("agent-1", 500, 250, [new Payout(Keys.Bob.Address, 250)], "rejected-proof:agent-1.1", new RelayStamp(9, 2)),
+            new TrainingProofSubmitted("agent-1.1", "opaque", Hash, "ipfs://proof"),
+            new ValidationRoundRequested("agent-1.1", Keys.Alice.Address, "opaque", Hash, "ipfs://proof", ["account-x:6"]),
+            new ValidationStarted("agent-1.1", 5, At, At.AddMinutes(10)),
+            new ValidationNotStarted("agent-1.2", "no validators"),
+            new AgentValidated("agent-1.1", RoundVerdict.Approved, 900_000, new RelayStamp(10, 3)),
+            Opened,
+            new VoteCommitted(Keys.Bob.Address, Hash),
+            new VoteRevealed(Keys.Bob.Address, Verdict.Approve, 900_000, Hash),
+            new EquivocationProven(Keys.Bob.Address, "CommitVote", Envelope, Envelope, Keys.Carol.Address, 5000, 1000),
+            Finalized,
+            new ValidatorStakeChanged(Keys.Bob.Address, 5_000, new RelayStamp(3, 0)),
+            new ParticipationRecorded("agent-1.1", [Keys.Bob.Address], [Keys.Carol.Address], new RelayStamp(11, 2)),
+            new ValidatorEjected(Keys.Carol.Address, "missed 3 rounds in a row", "agent-1.1", new RelayStamp(11, 2))
         ];
         foreach (var e in events) yield return e with { Meta = Meta };
 
@@ -90,5 +116,29 @@ public static class Samples
         yield return new RelayOffset(42);
         yield return new ListAgents("qa", AgentStatus.Pending, Keys.Alice.Address);
         yield return new AgentList([new AgentListing("agent-1", AgentStatus.Pending, Keys.Alice.Address, Profile, 1000)], 8);
+        yield return new Credit(Keys.Bob.Address, 7, "validation-reward:agent-1.1", new RelayStamp(9, 1));
+        yield return new SlashStake(Keys.Alice.Address, "agent-1", 5000, 5000, [new Weighted(Keys.Bob.Address, 10)], "rejected-proof:agent-1.1", new RelayStamp(9, 2));
+        yield return new SubmitTrainingProof(Keys.Alice.Address, "agent-1", "opaque", Hash, "ipfs://proof", 4);
+        yield return new ConcludeValidation("agent-1.1", RoundVerdict.Rejected, 100, new RelayStamp(12, 3));
+        yield return new CommitVote(Keys.Bob.Address, "agent-1.1", Hash);
+        yield return new RevealVote(Keys.Bob.Address, "agent-1.1", 1, 900_000, Hash);
+        yield return new ReportEquivocation(Keys.Carol.Address, "agent-1.1", Keys.Bob.Address, "CommitVote", "{}", Hash, "{}", Hash);
+        yield return new OpenRound("agent-1.1", "agent-1", Keys.Alice.Address, "opaque", Hash, "ipfs://proof");
+        yield return new RoundOpenResult("agent-1.1", "agent-1", true, null, 5, At, At.AddMinutes(20));
+        yield return CloseRound.Instance;
+        yield return new GetRound("agent-1.1");
+        yield return new ValidatorStakeDelta(Keys.Bob.Address, 10, 0, new RelayStamp(3, 0));
+        yield return new RecordParticipation("agent-1.1", [Keys.Bob.Address], [], new RelayStamp(11, 2));
+        yield return new EjectValidator(Keys.Bob.Address, "equivocation", "agent-1.1", new RelayStamp(13, 1));
+        yield return GetValidatorSnapshot.Instance;
+        yield return new ValidatorSnapshot(4, [new CommitteeMember(Keys.Bob.Address, 5_000)]);
+        yield return GetValidators.Instance;
+        var set = ValidatorSetState.Empty.Apply(new ValidatorStakeChanged(Keys.Bob.Address, 5_000, new RelayStamp(3, 0)) { Meta = Meta });
+        yield return new ValidatorSetView(set.Version, 1_000, 3, set.Validators);
+        yield return new ValidatorSetSnapshot(set, HashChain.Genesis);
+        var round = RoundState.Empty("agent-1.1").Apply(Opened with { Meta = Meta }).Apply(new VoteCommitted(Keys.Bob.Address, Hash) { Meta = Meta })
+            .Apply(Finalized with { Meta = Meta });
+        yield return RoundView.Of(round, At);
+        yield return new RoundSnapshot(round, HashChain.Genesis);
     }
 }

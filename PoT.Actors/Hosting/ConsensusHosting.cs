@@ -1,0 +1,28 @@
+using Akka.Cluster.Hosting;
+using Akka.Hosting;
+using PoT.Consensus;
+using PoT.Protocol;
+
+namespace PoT.Hosting;
+
+public static class ConsensusHosting
+{
+    /// <summary>
+    /// Consensus: the validator set (one sharded entity) and round-{roundId} entities. Rounds are remembered by
+    /// sharding (event-sourced store, in the sharding tables) so that an open round restarts after a crash and
+    /// finalizes at its deadline without anyone asking; a decided round passivates and is forgotten.
+    /// </summary>
+    public static AkkaConfigurationBuilder AddConsensus(this AkkaConfigurationBuilder builder, PotSettings settings, TimeProvider clock)
+    {
+        var verifier = new CommandVerifier(CommandCatalog.Pot, settings.Domain);
+        return builder
+            .WithShardRegion<ValidatorSetRegion>("validator-set",
+                (_, _) => _ => ValidatorSetActor.PropsFor(settings.Consensus, clock),
+                new PotMessageExtractor(settings.NumberOfShards),
+                LedgerHosting.ShardOptions(settings))
+            .WithShardRegion<RoundRegion>("round",
+                (_, registry) => roundId => RoundActor.PropsFor(roundId, settings.Consensus, verifier, registry.Get<ValidatorSetRegion>(), clock),
+                new PotMessageExtractor(settings.NumberOfShards),
+                LedgerHosting.ShardOptions(settings, rememberEntities: true));
+    }
+}
