@@ -59,8 +59,14 @@ public static class Votes
 
     public static ReportEquivocation Report(Address reporter, string roundId, Address validator, FileInfo first, FileInfo second)
     {
-        var a = JObject.Parse(File.ReadAllText(first.FullName));
-        var b = JObject.Parse(File.ReadAllText(second.FullName));
+        // Either a bare envelope {type, message, signature} or the output of `pot send … --dry-run` ({envelope: …}).
+        static JObject Envelope(FileInfo file)
+        {
+            var root = JObject.Parse(File.ReadAllText(file.FullName));
+            return root["envelope"] as JObject ?? root;
+        }
+        var a = Envelope(first);
+        var b = Envelope(second);
         var type = (string?)a["type"] ?? throw new FormatException($"{first.Name}: not a signed envelope (no type)");
         if ((string?)b["type"] != type) throw new FormatException("the two votes must be of the same type");
         return new ReportEquivocation(reporter, roundId, validator, type,

@@ -12,9 +12,13 @@ public static class ApiErrors
         ErrorCodes.PayloadTooLarge => StatusCodes.Status413PayloadTooLarge,
         ErrorCodes.InvalidSignature or ErrorCodes.WrongSigner => StatusCodes.Status401Unauthorized,
         ErrorCodes.NotAgentOwner => StatusCodes.Status403Forbidden,
-        ErrorCodes.UnknownAccount or ErrorCodes.UnknownAgent or ErrorCodes.NotFound => StatusCodes.Status404NotFound,
+        ErrorCodes.UnknownAccount or ErrorCodes.UnknownAgent or ErrorCodes.UnknownRound or ErrorCodes.NotFound => StatusCodes.Status404NotFound,
         ErrorCodes.StaleNonce or ErrorCodes.FutureNonce or ErrorCodes.NonceAlreadyUsed or ErrorCodes.AgentExists
-            or ErrorCodes.AgentBusy or ErrorCodes.AgentDeregistered => StatusCodes.Status409Conflict,
+            or ErrorCodes.AgentBusy or ErrorCodes.AgentDeregistered or ErrorCodes.ValidationInProgress or ErrorCodes.AgentListed
+            or ErrorCodes.AgentRejected or ErrorCodes.RoundClosed or ErrorCodes.NotCommitteeMember or ErrorCodes.CommitTooLate
+            or ErrorCodes.RevealTooEarly or ErrorCodes.RevealTooLate or ErrorCodes.NotCommitted or ErrorCodes.ValidatorEquivocated
+            or ErrorCodes.AlreadyProven => StatusCodes.Status409Conflict,
+        ErrorCodes.NoValidators or ErrorCodes.RevealMismatch or ErrorCodes.InvalidEvidence => StatusCodes.Status422UnprocessableEntity,
         ErrorCodes.InsufficientFunds or ErrorCodes.InsufficientStake or ErrorCodes.StakeBelowMinimum
             or ErrorCodes.UnbondingNotMatured or ErrorCodes.NothingToWithdraw or ErrorCodes.SelfTransfer
             or ErrorCodes.InvalidAmount or ErrorCodes.AmountOverflow => StatusCodes.Status422UnprocessableEntity,

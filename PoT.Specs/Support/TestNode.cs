@@ -57,10 +57,10 @@ public sealed class TestNode : IAsyncDisposable
     public static GenesisSpec Genesis(params (EthKey Key, ulong Amount)[] allocations) =>
         new([.. allocations.Select(a => new GenesisAllocation(a.Key.Address, a.Amount))]);
 
-    public Signed Sign(ISignedCommand command, EthKey key) => Verifier.Sign(command, key);
+    public Signed Sign(ISignedMessage command, EthKey key) => Verifier.Sign(command, key);
 
     /// <summary>POSTs a signed command and returns the status and JSON body.</summary>
-    public Task<(int Status, JObject Body)> Send(ISignedCommand command, EthKey key) => Send(CommandVerifier.WireEnvelope(Sign(command, key).Envelope));
+    public Task<(int Status, JObject Body)> Send(ISignedMessage command, EthKey key) => Send(CommandVerifier.WireEnvelope(Sign(command, key).Envelope));
 
     public Task<(int Status, JObject Body)> Send(JObject wireEnvelope) => PostRaw(wireEnvelope.ToString(Newtonsoft.Json.Formatting.None));
 
