@@ -6,6 +6,7 @@ return args.FirstOrDefault() switch
 {
     "ingest" => await IngestBench.Run(args[1..]),
     "micro" => MicroBench.Run(args[1..]),
+    "rounds" => await RoundsBench.Run(args[1..]),
     "journal" => await JournalOnly(args[1..]),
     _ => Usage()
 };
@@ -30,7 +31,10 @@ static int Usage()
           ingest [--clients N] [--commands-per-client N] [--journal-events N]
                  signed-command ingest over HTTP beside the raw journal write rate and the raw secp256k1
                  recovery rate, all measured in this run (docs/benchmarks.md)
+          rounds [--validators N] [--rounds N] [--parallel N]
+                 validation rounds finalized per second, in-process, beside raw recovery and journal rates
           micro  BenchmarkDotNet micro benchmarks of the command path (EIP-712 hashing, recovery, serialization)
+          journal <writers> <batch> <events>   Akka.Persistence.Sql alone on the node's SQLite configuration
         """);
     return 2;
 }
