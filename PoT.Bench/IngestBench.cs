@@ -19,10 +19,10 @@ public static class IngestBench
 {
     public static async Task<int> Run(string[] args)
     {
-        var clients = Option(args, "--clients", 64);
-        var perClient = Option(args, "--commands-per-client", 600);
-        var warmup = Option(args, "--warmup-per-client", 100);
-        var journalEvents = Option(args, "--journal-events", 40_000);
+        var clients = Args.Int(args, "--clients", 64);
+        var perClient = Args.Int(args, "--commands-per-client", 600);
+        var warmup = Args.Int(args, "--warmup-per-client", 100);
+        var journalEvents = Args.Int(args, "--journal-events", 40_000);
         var cores = Environment.ProcessorCount;
 
         Console.WriteLine($"machine: {Machine()}, {cores} cores, {Environment.OSVersion}, .NET {Environment.Version}");
@@ -153,9 +153,4 @@ public static class IngestBench
         }
     }
 
-    private static int Option(string[] args, string name, int fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1]) : fallback;
-    }
 }

@@ -26,9 +26,9 @@ public static class RoundsBench
 {
     public static async Task<int> Run(string[] args)
     {
-        var validatorCount = Option(args, "--validators", 100);
-        var rounds = Option(args, "--rounds", 200);
-        var parallel = Option(args, "--parallel", 25);
+        var validatorCount = Args.Int(args, "--validators", 100);
+        var rounds = Args.Int(args, "--rounds", 200);
+        var parallel = Args.Int(args, "--parallel", 25);
         Console.WriteLine($"machine: {IngestBench.Machine()}, {Environment.ProcessorCount} cores, .NET {Environment.Version}");
 
         var dir = Path.Combine(Path.GetTempPath(), "pot-bench", Guid.NewGuid().ToString("n"));
@@ -146,9 +146,4 @@ public static class RoundsBench
         public Task<AgentView> Agent(string id) => actors.Get<AgentRegion>().Ask<AgentView>(new ShardingEnvelope(id, new GetAgent(id)), Timeout);
     }
 
-    private static int Option(string[] args, string name, int fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1]) : fallback;
-    }
 }
