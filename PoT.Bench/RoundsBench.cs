@@ -145,5 +145,4 @@ public static class RoundsBench
 
         public Task<AgentView> Agent(string id) => actors.Get<AgentRegion>().Ask<AgentView>(new ShardingEnvelope(id, new GetAgent(id)), Timeout);
     }
-
 }
