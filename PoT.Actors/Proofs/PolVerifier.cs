@@ -1,0 +1,127 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using PoT.Protocol;
+
+namespace PoT.Proofs;
+
+/// <summary>How strictly a validator checks a proof-of-training log.</summary>
+public sealed record VerifierPolicy(int SampledIntervals, int TopIntervals, double MaxTolerance, uint MinAccuracy)
+{
+    /// <summary>Jia et al.'s reference verifier re-runs the top q = 2 intervals by update magnitude; we add 2 drawn by
+    /// Fiat–Shamir, so a prover cannot know in advance which honest-looking intervals escape.</summary>
+    public static readonly VerifierPolicy Default = new(SampledIntervals: 2, TopIntervals: 2, MaxTolerance: 1e-6, MinAccuracy: 0);
+}
+
+/// <summary>What a verification found: the verdict, a stable code, the reason, the score (challenge-set accuracy in
+/// millionths) and what it cost.</summary>
+public sealed record PolVerdict(bool Accepted, string Code, string Reason, uint Score, ImmutableArray<int> Intervals, int ReexecutedSteps,
+    int TotalSteps, TimeSpan Elapsed)
+{
+    public double CostRatio => TotalSteps == 0 ? 0 : (double)ReexecutedSteps / TotalSteps;
+}
+
+/// <summary>
+/// The proof-of-training verifier (docs/proof-of-training.md). In order, it refuses a log that
+/// 1. names another provider or agent, or was seen in an earlier round (replay);
+/// 2. does not hash to its checkpoint root, or is malformed (steps, sizes);
+/// 3. does not start from the provider's own initial weights or follow the provider's own batch schedule (a log
+///    copied from someone else fails here: both are derived from the provider's address);
+/// 4. ends in weights other than the declared final weights;
+/// then re-executes the sampled intervals — drawn by Fiat–Shamir from keccak(checkpoint root ‖ provider) plus the
+/// top-q by update magnitude — from rows opened with Merkle proofs against the dataset root, and accepts only if
+/// every re-execution lands within the tolerance. The score is the final model's accuracy on the validator's own
+/// challenge set.
+/// </summary>
+public static class PolVerifier
+{
+    public static PolVerdict Verify(IProofSource source, Address provider, string agentId, IReadOnlySet<HexBytes> seenProofs,
+        IReadOnlyList<Example> challengeSet, VerifierPolicy policy)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        var m = source.Manifest;
+        var checkpoints = source.Checkpoints;
+        PolVerdict Reject(string code, string reason, ImmutableArray<int> intervals = default, int steps = 0) =>
+            new(false, code, reason, 0, intervals.IsDefault ? [] : intervals, steps, m.TotalSteps, stopwatch.Elapsed);
+
+        if (m.Version != ProofManifest.Kind) return Reject("wrong-proof-kind", $"version {m.Version}, expected {ProofManifest.Kind}");
+        if (m.Provider != provider) return Reject("not-bound-to-provider", $"the proof names {m.Provider}, the round's provider is {provider}");
+        if (m.AgentId != agentId) return Reject("wrong-agent", $"the proof is for agent '{m.AgentId}', the round judges '{agentId}'");
+        if (seenProofs.Contains(m.Hash())) return Reject("replayed-proof", $"proof {m.Hash()} was already submitted in an earlier round");
+
+        var plan = m.Plan;
+        var schedule = plan.Schedule(m.DatasetRows, provider);
+        var expectedSteps = Enumerable.Range(0, (schedule.Length + plan.CheckpointEvery - 1) / plan.CheckpointEvery)
+            .Select(i => i * plan.CheckpointEvery).Append(schedule.Length).Distinct().ToList();
+        if (m.TotalSteps != schedule.Length || checkpoints.Count != expectedSteps.Count || m.Checkpoints != checkpoints.Count
+            || checkpoints.Select(c => c.Step).SequenceEqual(expectedSteps) is false
+            || checkpoints.Any(c => c.Weights.Length != plan.Model.ParameterCount))
+            return Reject("malformed-log", $"expected {expectedSteps.Count} checkpoints at every {plan.CheckpointEvery} steps of {schedule.Length}");
+        if (new MerkleTree(checkpoints.Select(c => c.Bytes())).Root != m.CheckpointRoot)
+            return Reject("checkpoint-root-mismatch", "the checkpoints do not hash to the declared checkpoint root");
+
+        var initial = Model.Initialize(plan.Model, plan.InitSeed(provider));
+        if (!initial.SequenceEqual(checkpoints[0].Weights))
+            return Reject("not-bound-to-provider", "the log does not start from the initial weights derived from the provider's address");
+        for (var i = 0; i < checkpoints.Count; i++)
+        {
+            var expected = schedule[checkpoints[i].Step..Math.Min(schedule.Length, checkpoints[i].Step + plan.CheckpointEvery)];
+            if (checkpoints[i].NextBatches.Length != expected.Length || !checkpoints[i].NextBatches.Zip(expected).All(p => p.Item1.SequenceEqual(p.Item2)))
+                return Reject("schedule-mismatch", $"checkpoint {i} lists batches other than the provider's own schedule");
+        }
+        if (checkpoints[^1].WeightsHash() != m.FinalWeightsHash)
+            return Reject("final-weights-not-from-log", "the declared final weights are not those of the last checkpoint");
+
+        var intervals = ChooseIntervals(m, checkpoints, provider, policy);
+        var tolerance = Math.Min(m.Tolerance, policy.MaxTolerance);
+        var reexecuted = 0;
+        foreach (var interval in intervals)
+        {
+            var start = checkpoints[interval];
+            var weights = start.Weights.ToArray();
+            foreach (var batch in start.NextBatches)
+            {
+                var rows = new List<Example>(batch.Length);
+                foreach (var index in batch)
+                {
+                    var opening = source.OpenRow(index);
+                    if (opening.Proof.Index != index || !MerkleTree.Verify(m.DatasetRoot, opening.Row.Bytes(), opening.Proof))
+                        return Reject("dataset-proof-invalid", $"row {index} of interval {interval} does not verify against the dataset root",
+                            intervals, reexecuted);
+                    rows.Add(opening.Row);
+                }
+                Model.Step(plan.Model, weights, rows, plan.LearningRate);
+                reexecuted++;
+            }
+            var distance = WeightDistance.Of(weights, checkpoints[interval + 1].Weights);
+            if (distance > tolerance)
+                return Reject("reexecution-mismatch",
+                    $"re-running interval {interval} (steps {start.Step}–{checkpoints[interval + 1].Step}) lands {distance:E2} from the next checkpoint (tolerance {tolerance:E0})",
+                    intervals, reexecuted);
+        }
+
+        var score = Model.Accuracy(plan.Model, [.. checkpoints[^1].Weights], challengeSet);
+        if (score < policy.MinAccuracy)
+            return new PolVerdict(false, "below-minimum-accuracy", $"accuracy {score / 1e4:F2} % on the challenge set", score, intervals, reexecuted,
+                m.TotalSteps, stopwatch.Elapsed);
+        return new PolVerdict(true, "ok", $"{intervals.Length} intervals re-executed within {tolerance:E0}; challenge accuracy {score / 1e4:F2} %",
+            score, intervals, reexecuted, m.TotalSteps, stopwatch.Elapsed);
+    }
+
+    /// <summary>Intervals i (checkpoint i → i + 1) to re-execute: the top-q by update magnitude, then Fiat–Shamir draws
+    /// from keccak(checkpoint root ‖ provider ‖ counter) until the policy's count is met.</summary>
+    public static ImmutableArray<int> ChooseIntervals(ProofManifest m, IReadOnlyList<Checkpoint> checkpoints, Address provider, VerifierPolicy policy)
+    {
+        var count = checkpoints.Count - 1;
+        var chosen = new SortedSet<int>(Enumerable.Range(0, count)
+            .OrderByDescending(i => WeightDistance.L2(checkpoints[i + 1].Weights, checkpoints[i].Weights)).ThenBy(i => i)
+            .Take(policy.TopIntervals));
+        var wanted = Math.Min(count, policy.TopIntervals + policy.SampledIntervals);
+        var seed = Keccak.Hash(m.CheckpointRoot.ToBytes(), provider.ToBytes());
+        for (uint counter = 0; chosen.Count < wanted; counter++)
+        {
+            var draw = Keccak.Hash(seed, BitConverter.GetBytes(counter));
+            chosen.Add((int)(SplitMix64.SeedFrom(draw) % (ulong)count));
+        }
+        return [.. chosen];
+    }
+}
