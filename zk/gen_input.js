@@ -1,5 +1,5 @@
 // Writes the witness input of one honest SGD step (the same arithmetic as circuits/sgd_step.circom), with
-// optional tampering for the specs: node gen_input.js [--wrong-step] [--loss-threshold N] > input.json
+// optional tampering for the specs: node gen_input.js [--provider 0x…] [--wrong-step] [--loss-threshold N] > input.json
 const S_BITS = 8n, N_BITS = 2n, LR_BITS = 8n;
 const S = 1n << S_BITS, DEN = 1n << (2n * S_BITS + N_BITS + LR_BITS);
 const floorDiv = (a, b) => (a >= 0n ? a / b : -((-a + b - 1n) / b));
@@ -19,9 +19,12 @@ if (args.includes("--wrong-step")) next[0] += 1n;
 const loss = err.reduce((s, e) => s + e * e, 0n);
 const threshold = args.includes("--loss-threshold") ? BigInt(args[args.indexOf("--loss-threshold") + 1]) : loss;
 
+// Default provider: the specs' Alice (EthKey.FromSeed("alice")).
+const provider = args.includes("--provider") ? BigInt(args[args.indexOf("--provider") + 1]) : BigInt("0x328809Bc894f92807417D2dAD6b7C998c1aFdac6");
+
 const str = (v) => v.toString();
 process.stdout.write(JSON.stringify({
-  lrNum: str(lrNum), lossThreshold: str(threshold),
+  lrNum: str(lrNum), lossThreshold: str(threshold), provider: str(provider),
   w: w.map(str), b: str(b), x: x.map((r) => r.map(str)), y: y.map(str),
   wNext: next.slice(0, 2).map(str), bNext: str(next[2]),
   saltBefore: "1234567", saltAfter: "7654321", saltBatch: "1122334455",

@@ -2,6 +2,8 @@ using System.Collections.Immutable;
 using System.Numerics;
 using Nethereum.Signer.Crypto;
 using Newtonsoft.Json.Linq;
+using Fp2Element = Nethereum.Signer.Crypto.BN128.Fp2;
+using Twist = Nethereum.Signer.Crypto.BN128;
 
 namespace PoT.Proofs;
 
@@ -107,10 +109,8 @@ public static class Bn254
         if (new[] { p.XReal, p.XImaginary, p.YReal, p.YImaginary }.Any(c => c < 0 || c >= FieldModulus)) return false;
         try
         {
-            var point = Nethereum.Signer.Crypto.BN128.TwistPoint.FromAffine(
-                new Nethereum.Signer.Crypto.BN128.Fp2(Bc(p.XReal), Bc(p.XImaginary)),
-                new Nethereum.Signer.Crypto.BN128.Fp2(Bc(p.YReal), Bc(p.YImaginary)));
-            return OnTwist(p) && point.IsInCorrectSubgroup();
+            var (x, y) = (Fp2(p.XReal, p.XImaginary), Fp2(p.YReal, p.YImaginary));
+            return OnTwist(x, y) && Twist.TwistPoint.FromAffine(x, y).IsInCorrectSubgroup();
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {
@@ -119,13 +119,11 @@ public static class Bn254
     }
 
     /// <summary>y² = x³ + 3/(9 + i) over Fp2.</summary>
-    private static bool OnTwist(G2Point p)
+    private static bool OnTwist(Fp2Element x, Fp2Element y)
     {
-        var x = new Nethereum.Signer.Crypto.BN128.Fp2(Bc(p.XReal), Bc(p.XImaginary));
-        var y = new Nethereum.Signer.Crypto.BN128.Fp2(Bc(p.YReal), Bc(p.YImaginary));
-        var y2 = new Nethereum.Signer.Crypto.BN128.Fp2().Square(y);
-        var x3 = new Nethereum.Signer.Crypto.BN128.Fp2().Mul(new Nethereum.Signer.Crypto.BN128.Fp2().Square(x), x);
-        var rhs = new Nethereum.Signer.Crypto.BN128.Fp2().Add(x3, Nethereum.Signer.Crypto.BN128.BN128Constants.TwistB);
+        var y2 = new Fp2Element().Square(y);
+        var x3 = new Fp2Element().Mul(new Fp2Element().Square(x), x);
+        var rhs = new Fp2Element().Add(x3, Twist.BN128Constants.TwistB);
         return y2.Equals(rhs);
     }
 
@@ -155,6 +153,9 @@ public static class Bn254
         bytes.CopyTo(word, 32 - bytes.Length);
         return word;
     }
+
+    /// <summary>Nethereum's Fp2(a, b) is a·i + b (go-ethereum's layout): imaginary part first.</summary>
+    private static Fp2Element Fp2(BigInteger real, BigInteger imaginary) => new(Bc(imaginary), Bc(real));
 
     private static Org.BouncyCastle.Math.BigInteger Bc(BigInteger value) => new(value.ToString());
 }

@@ -12,14 +12,6 @@ public sealed record VerifierPolicy(int SampledIntervals, int TopIntervals, doub
     public static readonly VerifierPolicy Default = new(SampledIntervals: 2, TopIntervals: 2, MaxTolerance: 1e-6, MinAccuracy: 0);
 }
 
-/// <summary>What a verification found: the verdict, a stable code, the reason, the score (challenge-set accuracy in
-/// millionths) and what it cost.</summary>
-public sealed record PolVerdict(bool Accepted, string Code, string Reason, uint Score, ImmutableArray<int> Intervals, int ReexecutedSteps,
-    int TotalSteps, TimeSpan Elapsed)
-{
-    public double CostRatio => TotalSteps == 0 ? 0 : (double)ReexecutedSteps / TotalSteps;
-}
-
 /// <summary>
 /// The proof-of-training verifier (docs/proof-of-training.md). In order, it refuses a log that
 /// 1. names another provider or agent, or was seen in an earlier round (replay);
@@ -34,13 +26,13 @@ public sealed record PolVerdict(bool Accepted, string Code, string Reason, uint 
 /// </summary>
 public static class PolVerifier
 {
-    public static PolVerdict Verify(IProofSource source, Address provider, string agentId, IReadOnlySet<HexBytes> seenProofs,
+    public static ProofVerdict Verify(IProofSource source, Address provider, string agentId, IReadOnlySet<HexBytes> seenProofs,
         IReadOnlyList<Example> challengeSet, VerifierPolicy policy)
     {
         var stopwatch = Stopwatch.StartNew();
         var m = source.Manifest;
         var checkpoints = source.Checkpoints;
-        PolVerdict Reject(string code, string reason, ImmutableArray<int> intervals = default, int steps = 0) =>
+        ProofVerdict Reject(string code, string reason, ImmutableArray<int> intervals = default, int steps = 0) =>
             new(false, code, reason, 0, intervals.IsDefault ? [] : intervals, steps, m.TotalSteps, stopwatch.Elapsed);
 
         if (m.Version != ProofManifest.Kind) return Reject("wrong-proof-kind", $"version {m.Version}, expected {ProofManifest.Kind}");
@@ -101,9 +93,9 @@ public static class PolVerifier
 
         var score = Model.Accuracy(plan.Model, [.. checkpoints[^1].Weights], challengeSet);
         if (score < policy.MinAccuracy)
-            return new PolVerdict(false, "below-minimum-accuracy", $"accuracy {score / 1e4:F2} % on the challenge set", score, intervals, reexecuted,
+            return new ProofVerdict(false, "below-minimum-accuracy", $"accuracy {score / 1e4:F2} % on the challenge set", score, intervals, reexecuted,
                 m.TotalSteps, stopwatch.Elapsed);
-        return new PolVerdict(true, "ok", $"{intervals.Length} intervals re-executed within {tolerance:E0}; challenge accuracy {score / 1e4:F2} %",
+        return new ProofVerdict(true, "ok", $"{intervals.Length} intervals re-executed within {tolerance:E0}; challenge accuracy {score / 1e4:F2} %",
             score, intervals, reexecuted, m.TotalSteps, stopwatch.Elapsed);
     }
 

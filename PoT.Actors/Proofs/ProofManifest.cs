@@ -23,6 +23,7 @@ public sealed record ProofManifest(
     string Version,
     Address Provider,
     string AgentId,
+    string Task,
     string ModelName,
     TrainingPlan Plan,
     HexBytes DatasetRoot,
@@ -41,7 +42,6 @@ public sealed record ProofManifest(
 
     public HexBytes Hash() => HexBytes.From(Keccak.Hash(System.Text.Encoding.UTF8.GetBytes(CanonicalJson())));
 
-    public static ProofManifest Parse(string json) => PotJson.Deserialize<ProofManifest>(json);
 }
 
 /// <summary>One row opened by the prover, with its path to the dataset root.</summary>
@@ -58,9 +58,15 @@ public interface IProofSource
     RowOpening OpenRow(int index);
 }
 
-/// <summary>An honest training run: its data, its log, and the answers to a verifier's openings.</summary>
-public sealed class TrainingRecord(ProofManifest manifest, ImmutableArray<Checkpoint> checkpoints, Dataset dataset, MerkleTree tree) : IProofSource
+/// <summary>
+/// A training run as its prover keeps it and uploads it: the manifest, the log, and the rows the verifier opens one at
+/// a time with Merkle proofs. The bundle carries the rows so that any validator can answer its own openings; the
+/// verifier only ever reads a row through <see cref="OpenRow"/>, so serving openings remotely changes no rule.
+/// </summary>
+public sealed class TrainingRecord(ProofManifest manifest, ImmutableArray<Checkpoint> checkpoints, Dataset dataset) : IProofSource, IProofBundle
 {
+    private readonly Lazy<MerkleTree> _tree = new(dataset.Tree);
+
     public ProofManifest Manifest { get; } = manifest;
 
     public IReadOnlyList<Checkpoint> Checkpoints => checkpoints;
@@ -69,5 +75,28 @@ public sealed class TrainingRecord(ProofManifest manifest, ImmutableArray<Checkp
 
     public double[] FinalWeights => [.. checkpoints[^1].Weights];
 
-    public RowOpening OpenRow(int index) => new(dataset.Rows[index], tree.Prove(index));
+    public string Kind => ProofManifest.Kind;
+
+    public HexBytes Hash() => Manifest.Hash();
+
+    public RowOpening OpenRow(int index) =>
+        index >= 0 && index < dataset.Rows.Length
+            ? new(dataset.Rows[index], _tree.Value.Prove(index))
+            : throw new ArgumentOutOfRangeException(nameof(index), $"row {index} of {dataset.Rows.Length}");
+
+    public JObject ToBundle() => new()
+    {
+        ["kind"] = Kind,
+        ["manifest"] = JObject.FromObject(Manifest, ProofCodec.Json),
+        ["checkpoints"] = Convert.ToBase64String(ProofCodec.EncodeCheckpoints(checkpoints)),
+        ["dataset"] = Convert.ToBase64String(ProofCodec.EncodeDataset(dataset))
+    };
+
+    public static TrainingRecord FromBundle(JObject bundle) => new(
+        (bundle["manifest"] as JObject ?? throw new FormatException("manifest: missing")).ToObject<ProofManifest>(ProofCodec.Json)!,
+        ProofCodec.DecodeCheckpoints(Base64(bundle, "checkpoints")),
+        ProofCodec.DecodeDataset(Base64(bundle, "dataset")));
+
+    private static byte[] Base64(JObject bundle, string field) =>
+        Convert.FromBase64String((string?)bundle[field] ?? throw new FormatException($"{field}: missing"));
 }

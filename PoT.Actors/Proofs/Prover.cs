@@ -10,7 +10,7 @@ namespace PoT.Proofs;
 /// </summary>
 public static class Prover
 {
-    public static TrainingRecord Train(Dataset dataset, TrainingPlan plan, Address provider, string agentId, string modelName,
+    public static TrainingRecord Train(Dataset dataset, TrainingPlan plan, Address provider, string agentId, string task, string modelName,
         Dataset? evaluation = null, double tolerance = 1e-9)
     {
         var schedule = plan.Schedule(dataset.Rows.Length, provider);
@@ -24,10 +24,9 @@ public static class Prover
             Model.Step(plan.Model, weights, [.. schedule[step].Select(i => dataset.Rows[i])], plan.LearningRate);
         }
         var log = checkpoints.ToImmutable();
-        var tree = dataset.Tree();
-        var manifest = new ProofManifest(ProofManifest.Kind, provider, agentId, modelName, plan, tree.Root, dataset.Rows.Length,
+        var manifest = new ProofManifest(ProofManifest.Kind, provider, agentId, task, modelName, plan, dataset.Tree().Root, dataset.Rows.Length,
             new MerkleTree(log.Select(c => c.Bytes())).Root, log.Length, schedule.Length, log[^1].WeightsHash(),
             Model.Accuracy(plan.Model, weights, evaluation?.Rows ?? dataset.Rows), tolerance, DeterminismEnvelope.Current);
-        return new TrainingRecord(manifest, log, dataset, tree);
+        return new TrainingRecord(manifest, log, dataset);
     }
 }

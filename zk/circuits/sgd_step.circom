@@ -7,7 +7,9 @@ include "circomlib/circuits/comparators.circom";
 // One step of stochastic gradient descent on a linear model y ≈ w·x + b, in fixed point: the proof says that
 // the weights committed in commitAfter are exactly one SGD step from those committed in commitBefore, on the
 // batch committed in commitBatch, with learning rate lrNum / 2^LR_BITS, and that the batch's squared loss before
-// the step is at most lossThreshold. Weights, batch and salts stay private.
+// the step is at most lossThreshold. Weights, batch and salts stay private. The public input `provider` (the
+// provider's address as a number) binds the proof to its author: a copied proof names the wrong provider, and a
+// changed provider breaks the pairing check.
 //
 // Fixed point: every real value v is the integer v * 2^S_BITS.
 //   pred_j = sum_i w_i x_ji + b * S                      (scale S^2)
@@ -24,6 +26,7 @@ template SgdStep(N, F, S_BITS, LR_BITS, N_BITS) {
 
     signal input lrNum;           // public
     signal input lossThreshold;   // public
+    signal input provider;        // public
     signal input w[F];
     signal input b;
     signal input x[N][F];
@@ -50,6 +53,10 @@ template SgdStep(N, F, S_BITS, LR_BITS, N_BITS) {
     for (var i = 0; i < F; i++) { inRange[k] = Num2Bits(32); inRange[k].in <== wNext[i] + (1 << 31); k++; }
     inRange[k] = Num2Bits(32); inRange[k].in <== bNext + (1 << 31); k++;
     inRange[k] = Num2Bits(16); inRange[k].in <== lrNum; k++;
+
+    // A public input no constraint touches could be optimised away and its value changed freely; squaring it ties
+    // it into the proof (the usual recipient-binding trick).
+    signal providerSquare <== provider * provider;
 
     // Forward pass and error.
     signal prod[N][F];
@@ -130,4 +137,4 @@ template SgdStep(N, F, S_BITS, LR_BITS, N_BITS) {
 }
 
 // Batches of 4 examples with 2 features; scale 2^8; learning rate lrNum / 2^8; 4 = 2^2 examples.
-component main {public [lrNum, lossThreshold]} = SgdStep(4, 2, 8, 8, 2);
+component main {public [lrNum, lossThreshold, provider]} = SgdStep(4, 2, 8, 8, 2);
