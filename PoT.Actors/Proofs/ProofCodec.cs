@@ -114,7 +114,7 @@ public static class ProofCodec
         public int Count(int minItemBytes)
         {
             var count = Int();
-            if (count < 0 || (long)count * minItemBytes > data.Length - _at) throw new FormatException($"{what}: count {count} does not fit the data");
+            if (count < 0 || (long)count * minItemBytes > data.Length - _at) throw new FormatException($"{what}: truncated or corrupt (a count of {count} does not fit the bytes left)");
             return count;
         }
 
