@@ -8,6 +8,7 @@ var root = new RootCommand("PoT — Proof-of-Training network node and client")
     KeysCommand.Create(),
     GenesisCommand.Create(),
     SendCommand.Create(),
-    ShowCommand.Create()
+    ShowCommand.Create(),
+    ProofCommand.Create()
 };
 return await root.Parse(args).InvokeAsync();

@@ -9,9 +9,11 @@ public static class NodeHosting
 {
     /// <summary>
     /// Everything a PoT node runs, composed from one extension per context: configuration and persistence,
-    /// a cluster (one node by default: it joins itself), the ledger, the registry and the outbox relay.
+    /// a cluster (one node by default: it joins itself), the ledger, consensus, the registry, the outbox relay, and
+    /// proof verification with the validator duties of <paramref name="validatorKeys"/>.
     /// </summary>
-    public static AkkaConfigurationBuilder AddPotNode(this AkkaConfigurationBuilder builder, PotSettings settings, TimeProvider clock)
+    public static AkkaConfigurationBuilder AddPotNode(this AkkaConfigurationBuilder builder, PotSettings settings, TimeProvider clock,
+        IReadOnlyList<PoT.Protocol.EthKey>? validatorKeys = null)
     {
         if (settings.SqliteFile is { } file)
         {
@@ -29,6 +31,7 @@ public static class NodeHosting
             .AddLedger(settings, clock)
             .AddConsensus(settings, clock)
             .AddRegistry(settings, clock)
-            .AddOutboxRelay(settings);
+            .AddOutboxRelay(settings)
+            .AddProofs(settings, clock, validatorKeys ?? []);
     }
 }

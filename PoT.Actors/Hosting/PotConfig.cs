@@ -30,7 +30,10 @@ public sealed record PotSettings(
     TimeSpan AccountCheckTimeout,
     string HttpHost,
     int HttpPort,
-    int MaxBodyBytes)
+    int MaxBodyBytes,
+    PoT.Proofs.ProofsOptions Proofs,
+    PoT.Proofs.ValidatorDutyOptions Validator,
+    System.Collections.Immutable.ImmutableArray<string> ValidatorKeyFiles)
 {
     public Config Pot => Config.GetConfig("pot");
 }
@@ -102,7 +105,10 @@ public static class PotConfig
             pot.GetTimeSpan("registry.account-check-timeout"),
             pot.GetString("node.http.host"),
             pot.GetInt("node.http.port"),
-            pot.GetInt("node.http.max-body-bytes"));
+            pot.GetInt("node.http.max-body-bytes"),
+            PoT.Proofs.ProofsOptions.FromConfig(pot, dataDir),
+            new PoT.Proofs.ValidatorDutyOptions(pot.GetTimeSpan("validator.retry-interval"), pot.GetTimeSpan("node.ask-timeout")),
+            [.. pot.GetStringList("validator.key-files").Select(f => Path.Combine(dataDir, f))]);
     }
 
     /// <summary>A HOCON string literal.</summary>

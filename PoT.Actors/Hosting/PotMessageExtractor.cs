@@ -23,3 +23,5 @@ public sealed class GenesisSingleton;
 public sealed class OutboxRelaySingleton;
 
 public sealed class AgentDirectoryActor;
+
+public sealed class ProofVerifierPool;

@@ -8,13 +8,16 @@ public static class RegistryHosting
 {
     /// <summary>The registry: agent-{agentId} entities under sharding (they talk to the account region), and the
     /// agent directory read model.</summary>
-    public static AkkaConfigurationBuilder AddRegistry(this AkkaConfigurationBuilder builder, PotSettings settings, TimeProvider clock) => builder
-        .WithShardRegion<AgentRegion>("agent",
+    public static AkkaConfigurationBuilder AddRegistry(this AkkaConfigurationBuilder builder, PotSettings settings, TimeProvider clock)
+    {
+        var proofs = new PoT.Proofs.ProofStore(settings.Proofs.Directory);
+        return builder.WithShardRegion<AgentRegion>("agent",
             (_, registry) => entityId => AgentActor.PropsFor(entityId, settings.Registry,
                 new AgentDependencies(registry.Get<AccountRegion>(), registry.Get<ValidatorSetRegion>(), settings.AccountCheckTimeout,
-                    settings.Consensus.MinCommitteeSize), clock),
+                    settings.Consensus.MinCommitteeSize, proofs.Available), clock),
             new PotMessageExtractor(settings.NumberOfShards),
             LedgerHosting.ShardOptions(settings))
         .WithActors((system, registry) =>
             registry.Register<AgentDirectoryActor>(system.ActorOf(AgentDirectory.PropsFor(settings.Outbox.QueryPluginId), "agent-directory")));
+    }
 }

@@ -87,7 +87,7 @@ public static class PolVerifier
             var distance = WeightDistance.Of(weights, checkpoints[interval + 1].Weights);
             if (distance > tolerance)
                 return Reject("reexecution-mismatch",
-                    $"re-running interval {interval} (steps {start.Step}–{checkpoints[interval + 1].Step}) lands {distance:E2} from the next checkpoint (tolerance {tolerance:E0})",
+                    $"re-running interval {interval} (steps {start.Step}–{checkpoints[interval + 1].Step}) lands {distance:E2} from the next checkpoint (tolerance {tolerance:G3})",
                     intervals, reexecuted);
         }
 
@@ -95,7 +95,7 @@ public static class PolVerifier
         if (score < policy.MinAccuracy)
             return new ProofVerdict(false, "below-minimum-accuracy", $"accuracy {score / 1e4:F2} % on the challenge set", score, intervals, reexecuted,
                 m.TotalSteps, stopwatch.Elapsed);
-        return new ProofVerdict(true, "ok", $"{intervals.Length} intervals re-executed within {tolerance:E0}; challenge accuracy {score / 1e4:F2} %",
+        return new ProofVerdict(true, "ok", $"{intervals.Length} intervals re-executed within {tolerance:G3}; challenge accuracy {score / 1e4:F2} %",
             score, intervals, reexecuted, m.TotalSteps, stopwatch.Elapsed);
     }
 

@@ -33,6 +33,11 @@ public static class ProofBundle
         {
             throw new FormatException($"not a JSON object: {e.Message}");
         }
+        return Parse(bundle);
+    }
+
+    public static IProofBundle Parse(JObject bundle)
+    {
         try
         {
             return (string?)bundle["kind"] switch
@@ -47,4 +52,24 @@ public static class ProofBundle
             throw new FormatException(e.Message, e);
         }
     }
+
+    /// <summary>What a bundle claims, without its payload: the manifest of a training log, the public claim of a ZK proof.</summary>
+    public static JObject Summary(IProofBundle bundle) => bundle switch
+    {
+        TrainingRecord t => new JObject
+        {
+            ["kind"] = t.Kind, ["hash"] = t.Hash().Value, ["manifest"] = JObject.FromObject(t.Manifest, ProofCodec.Json)
+        },
+        SgdStepProof z => new JObject
+        {
+            ["kind"] = SgdStepProof.Kind, ["hash"] = z.Hash().Value,
+            ["claim"] = new JObject
+            {
+                ["commitBefore"] = z.Claim.CommitBefore.ToString(), ["commitAfter"] = z.Claim.CommitAfter.ToString(),
+                ["commitBatch"] = z.Claim.CommitBatch.ToString(), ["lrNum"] = z.Claim.LrNum.ToString(),
+                ["lossThreshold"] = z.Claim.LossThreshold.ToString(), ["provider"] = z.Claim.Provider.ToString()
+            }
+        },
+        _ => new JObject { ["kind"] = bundle.Kind, ["hash"] = bundle.Hash().Value }
+    };
 }

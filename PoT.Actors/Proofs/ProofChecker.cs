@@ -30,7 +30,15 @@ public sealed class ProofChecker(ProofStore store, ProofsOptions options)
         {
             return ProofVerdict.Refused("malformed-proof", e.Message);
         }
-        if (bundle is null) return ProofVerdict.Refused("proof-not-found", $"no bundle {check.ProofHash} in the proof store; upload it with PUT /proofs");
+        if (bundle is null) return ProofVerdict.Refused("proof-not-found", $"no bundle {check.ProofHash} in the proof store; upload it with PUT /v1/proofs");
+        return CheckBundle(bundle, check, judgedProofs);
+    }
+
+    /// <summary>Checks a bundle in hand (`pot proof verify` checks a file this way) against the round's claims.</summary>
+    public ProofVerdict CheckBundle(IProofBundle bundle, ProofCheck check, IReadOnlySet<HexBytes> judgedProofs)
+    {
+        if (bundle.Hash() != check.ProofHash)
+            return ProofVerdict.Refused("wrong-proof", $"the bundle hashes to {bundle.Hash()}, the round names {check.ProofHash}");
         if (bundle.Kind != check.ProofKind)
             return ProofVerdict.Refused("wrong-proof-kind", $"the round declares {check.ProofKind}, the bundle is {bundle.Kind}");
         switch (bundle)

@@ -11,7 +11,7 @@ namespace PoT.Proofs;
 public static class Prover
 {
     public static TrainingRecord Train(Dataset dataset, TrainingPlan plan, Address provider, string agentId, string task, string modelName,
-        Dataset? evaluation = null, double tolerance = 1e-9)
+        Dataset? evaluation = null, double tolerance = 1e-9, Action<int, int>? progress = null)
     {
         var schedule = plan.Schedule(dataset.Rows.Length, provider);
         var weights = Model.Initialize(plan.Model, plan.InitSeed(provider));
@@ -21,6 +21,7 @@ public static class Prover
             if (step % plan.CheckpointEvery == 0 || step == schedule.Length)
                 checkpoints.Add(new Checkpoint(step, [.. weights], schedule[step..Math.Min(schedule.Length, step + plan.CheckpointEvery)]));
             if (step == schedule.Length) break;
+            if (step % plan.CheckpointEvery == 0) progress?.Invoke(step, schedule.Length);
             Model.Step(plan.Model, weights, [.. schedule[step].Select(i => dataset.Rows[i])], plan.LearningRate);
         }
         var log = checkpoints.ToImmutable();

@@ -36,7 +36,9 @@ public sealed record SgdStepProof(Groth16Proof Proof, ImmutableArray<BigInteger>
     public SgdStepClaim Claim => SgdStepClaim.From(PublicSignals);
 
     public static SgdStepProof FromSnarkJs(JObject proof, JArray publicSignals) =>
-        new(Groth16Proof.FromSnarkJs(proof), [.. publicSignals.Select(s => BigInteger.Parse((string)s!))]);
+        publicSignals.Count == SgdStepClaim.Signals
+            ? new(Groth16Proof.FromSnarkJs(proof), [.. publicSignals.Select(s => BigInteger.Parse((string)s!))])
+            : throw new FormatException($"publicSignals: {publicSignals.Count} values; the SGD-step circuit has {SgdStepClaim.Signals}");
 
     /// <summary>Reads the bundle form: {"kind": "groth16-sgd-v1", "proof": {…snarkjs…}, "publicSignals": [...]}.</summary>
     public static SgdStepProof FromBundle(JObject bundle) =>

@@ -55,6 +55,10 @@ public static class ErrorCodes
     public const string InvalidEvidence = "invalid-evidence";
     public const string AlreadyProven = "already-proven";
 
+    // Proofs
+    public const string MalformedProof = "malformed-proof";
+    public const string ProofNotFound = "proof-not-found";
+
     // Node
     public const string Timeout = "timeout";
     public const string NotFound = "not-found";

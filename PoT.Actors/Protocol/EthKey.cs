@@ -45,6 +45,18 @@ public sealed class EthKey : IDisposable
         return Keccak.Hex(bytes);
     }
 
+    /// <summary>A secret only this key's holder can compute, for one purpose: keccak256(purpose ‖ private key). The
+    /// validator duty derives its vote salts from it, so a restarted node seals the same vote again (never a
+    /// different one, which would be equivocation) without keeping salts in a file.</summary>
+    public HexBytes DeriveSecret(string purpose)
+    {
+        Span<byte> bytes = stackalloc byte[32];
+        _key.WriteToSpan(bytes);
+        var secret = Keccak.Hash(System.Text.Encoding.UTF8.GetBytes(purpose), bytes.ToArray());
+        bytes.Clear();
+        return HexBytes.From(secret);
+    }
+
     /// <summary>Signs a 32-byte digest: 65 bytes r ‖ s ‖ v with v = 27 + recovery id.</summary>
     public byte[] Sign(ReadOnlySpan<byte> digest32)
     {

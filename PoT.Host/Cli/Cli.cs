@@ -3,12 +3,17 @@ namespace PoT.Host.Cli;
 /// <summary>Shared plumbing of the client verbs: errors become one clear line on stderr and a non-zero exit code.</summary>
 public static class Cli
 {
-    public static int Run(Action action)
+    public static int Run(Action action) => Run(() =>
+    {
+        action();
+        return 0;
+    });
+
+    public static int Run(Func<int> action)
     {
         try
         {
-            action();
-            return 0;
+            return action();
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

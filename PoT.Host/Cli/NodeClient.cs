@@ -25,6 +25,14 @@ public sealed class NodeClient(Uri node) : IDisposable
         return ((int)response.StatusCode, await Body(response));
     }
 
+    public async Task<(int Status, JObject Body)> Put(string path, string body)
+    {
+        using var content = new StringContent(body, Encoding.UTF8);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        using var response = await _http.PutAsync(path, content);
+        return ((int)response.StatusCode, await Body(response));
+    }
+
     /// <summary>The node's EIP-712 domain: clients sign for exactly the network they talk to.</summary>
     public async Task<Eip712Domain> Domain()
     {

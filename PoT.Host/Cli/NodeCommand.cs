@@ -19,9 +19,14 @@ public static class NodeCommand
         var genesis = new Option<string?>("--genesis") { Description = "Genesis file, minted at the first start it exists (default: genesis.json in the data directory)" };
         var postgres = new Option<string?>("--postgres") { Description = "Use PostgreSQL with this connection string instead of the embedded SQLite file" };
         var config = new Option<FileInfo?>("--config") { Description = "A HOCON file whose values override hocon/pot.conf" };
+        var validatorKeys = new Option<FileInfo[]>("--validator-key")
+        {
+            Description = "A validator's key file: the node checks the proofs of the rounds it sits on and votes for it (repeatable)"
+        };
+        var passwordFile = new Option<FileInfo?>("--password-file") { Description = $"Password of encrypted validator key files (or set {KeyFile.PasswordVariable})" };
         var command = new Command("node", "Run a PoT node: HTTP API on 127.0.0.1:5080, embedded SQLite journal in ./data")
         {
-            dataDir, host, port, genesis, postgres, config
+            dataDir, host, port, genesis, postgres, config, validatorKeys, passwordFile
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -33,24 +38,29 @@ public static class NodeCommand
             if (parse.GetValue(postgres) is { } pg)
                 overrides.Add($"pot.persistence {{ provider = postgresql, postgresql.connection-string = {PotConfig.Quote(pg)} }}");
             var fileConfig = parse.GetValue(config) is { } f ? ConfigurationFactory.ParseString(await File.ReadAllTextAsync(f.FullName, cancellationToken)) : Config.Empty;
-            return await Run(ConfigurationFactory.ParseString(string.Join("\n", overrides)).WithFallback(fileConfig), cancellationToken);
+            return await Run(ConfigurationFactory.ParseString(string.Join("\n", overrides)).WithFallback(fileConfig), cancellationToken,
+                [.. (parse.GetValue(validatorKeys) ?? []).Select(k => k.FullName)], KeyFile.ReadPassword(parse.GetValue(passwordFile)));
         });
         return command;
     }
 
-    public static async Task<int> Run(Config overrides, CancellationToken cancellationToken)
+    public static async Task<int> Run(Config overrides, CancellationToken cancellationToken, IReadOnlyList<string>? validatorKeyFiles = null,
+        string? password = null)
     {
         PotSettings settings;
+        List<PoT.Protocol.EthKey> keys;
         try
         {
             settings = PotConfig.Load(overrides);
+            keys = [.. settings.ValidatorKeyFiles.Concat(validatorKeyFiles ?? []).Distinct().Select(f => KeyFile.Read(f, password))];
         }
-        catch (Exception e) when (e is ConfigurationException or FormatException)
+        catch (Exception e) when (e is ConfigurationException or FormatException or IOException or InvalidOperationException
+                                      or Nethereum.KeyStore.Crypto.DecryptionException)
         {
             await Console.Error.WriteLineAsync($"pot node: configuration error: {e.Message}");
             return 2;
         }
-        var app = NodeHost.Build(settings);
+        var app = NodeHost.Build(settings, validatorKeys: keys);
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("pot");
         try
         {
@@ -59,6 +69,7 @@ public static class NodeCommand
             log.LogInformation("PoT node up on {Urls} — journal: {Provider} {Where}; genesis {Genesis} (supply {Supply})",
                 string.Join(", ", NodeHost.BoundUrls(app)), settings.PersistenceProvider, settings.SqliteFile ?? "(PostgreSQL)",
                 genesis.Hash ?? "none", genesis.Total);
+            foreach (var key in keys) log.LogInformation("Validator duty on for {Validator}: it checks the proofs of its rounds and votes", key.Address);
         }
         catch (Exception e)
         {

@@ -30,9 +30,15 @@ public static class SendCommand
         var p95 = new Option<uint>("--sla-p95-ms") { Description = "SLA: p95 latency in milliseconds", DefaultValueFactory = _ => 2000 };
         var success = new Option<ushort>("--sla-success-bps") { Description = "SLA: success rate in basis points (9900 = 99 %)", DefaultValueFactory = _ => 9900 };
         var stake = new Option<string>("--stake") { Description = "Stake locked behind the agent, in base units", Required = true };
-        var proofKind = new Option<string>("--proof-kind") { Description = "Kind of proof package", DefaultValueFactory = _ => "opaque" };
+        var proofKind = new Option<string>("--proof-kind")
+        {
+            Description = "pol-v1 (training log), groth16-sgd-v1 (ZK proof of an SGD step) or opaque (judged by hand)", DefaultValueFactory = _ => "opaque"
+        };
         var proofHash = new Option<string?>("--proof-hash") { Description = "keccak256 of the proof package (0x + 64 hex)" };
-        var proofFile = new Option<FileInfo?>("--proof-file") { Description = "The proof package; its keccak256 becomes the proof hash" };
+        var proofFile = new Option<FileInfo?>("--proof-file")
+        {
+            Description = "The proof: a bundle from `pot proof train|pack-zk` (its hash is the proof hash), or any file (its keccak256)"
+        };
         var proofUri = new Option<string>("--proof-uri") { Description = "Where validators fetch the proof package", Required = true };
         var round = new Option<string>("--round") { Description = "Round id, e.g. summarizer-1.1", Required = true };
         var verdict = new Option<string>("--verdict") { Description = "approve or reject", Required = true };
@@ -67,7 +73,7 @@ public static class SendCommand
             Verb("deregister-agent", "Deregister an agent; its stake enters unbonding", [agent],
                 (p, a, n) => new DeregisterAgent(a, p.GetValue(agent)!, n)),
             Verb("submit-proof", "Submit a proof of training for one of your agents: opens a validation round", [agent, proofKind, proofHash, proofFile, proofUri],
-                (p, a, n) => new SubmitTrainingProof(a, p.GetValue(agent)!, p.GetValue(proofKind)!, ProofHash(p.GetValue(proofHash), p.GetValue(proofFile)),
+                (p, a, n) => new SubmitTrainingProof(a, p.GetValue(agent)!, p.GetValue(proofKind)!, ProofHash(p.GetValue(proofHash), p.GetValue(proofFile), p.GetValue(proofKind)!),
                     p.GetValue(proofUri)!, n)),
             Verb("commit", "Commit a sealed vote in a round (the salt is kept in --salt-dir for the reveal)", [round, verdict, score, saltDir],
                 (p, a, _) => Votes.Commit(a, p.GetValue(round)!, p.GetValue(verdict)!, p.GetValue(score)!, p.GetValue(saltDir)!), needsNonce: false),
@@ -80,11 +86,14 @@ public static class SendCommand
         };
     }
 
-    private static HexBytes ProofHash(string? hash, FileInfo? file) => (hash, file) switch
+    /// <summary>A verifiable kind's hash is its bundle's (what the proof store files it under); an opaque proof's is the
+    /// keccak256 of the file.</summary>
+    private static HexBytes ProofHash(string? hash, FileInfo? file, string kind) => (hash, file) switch
     {
         ({ } h, null) => HexBytes.Parse(h),
+        (null, { } f) when PoT.Proofs.ProofBundle.Kinds.Contains(kind) => PoT.Proofs.ProofBundle.Parse(File.ReadAllText(f.FullName)).Hash(),
         (null, { } f) => HexBytes.From(Keccak.Hash(File.ReadAllBytes(f.FullName))),
-        _ => throw new ArgumentException("give the proof as --proof-hash 0x… or --proof-file FILE (its keccak256 is the hash)")
+        _ => throw new ArgumentException("give the proof as --proof-hash 0x… or --proof-file FILE")
     };
 
     private static Command Verb(string name, string description, Option[] options, Func<ParseResult, Address, ulong, ISignedMessage> build,

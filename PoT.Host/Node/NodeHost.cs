@@ -15,7 +15,8 @@ namespace PoT.Host.Node;
 /// <summary>Builds the `pot node` web application: Akka.Hosting for the actor system, Kestrel for the API.</summary>
 public static class NodeHost
 {
-    public static WebApplication Build(PotSettings settings, TimeProvider? clock = null, Action<ILoggingBuilder>? logging = null)
+    public static WebApplication Build(PotSettings settings, TimeProvider? clock = null, Action<ILoggingBuilder>? logging = null,
+        IReadOnlyList<EthKey>? validatorKeys = null)
     {
         clock ??= TimeProvider.System;
         var builder = WebApplication.CreateSlimBuilder();
@@ -34,7 +35,8 @@ public static class NodeHost
         builder.Services.AddSingleton(clock);
         builder.Services.AddSingleton(new CommandVerifier(CommandCatalog.Pot, settings.Domain));
         builder.Services.AddSingleton<CommandEndpoint>();
-        builder.Services.AddAkka("pot", (akka, _) => akka.AddPotNode(settings, clock));
+        builder.Services.AddSingleton(new PoT.Proofs.ProofStore(settings.Proofs.Directory));
+        builder.Services.AddAkka("pot", (akka, _) => akka.AddPotNode(settings, clock, validatorKeys));
 
         var app = builder.Build();
         app.UseExceptionHandler(errors => errors.Run(async context =>
@@ -49,6 +51,7 @@ public static class NodeHost
         }));
         app.MapPost("/v1/commands", (HttpRequest request, CommandEndpoint endpoint, CancellationToken ct) => endpoint.Handle(request, ct));
         app.MapPotQueries();
+        app.MapProofs();
         app.MapFallback((HttpContext context) =>
             ApiErrors.Error(ErrorCodes.NotFound, $"no endpoint {context.Request.Method} {context.Request.Path}"));
         return app;

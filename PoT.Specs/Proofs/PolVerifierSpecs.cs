@@ -13,7 +13,7 @@ namespace PoT.Specs.Proofs;
 /// </summary>
 public sealed class PolVerifierSpecs
 {
-    private static readonly TrainingTask Task = new("blobs-8x3", 8003, 8, 3, 1.5, 2.0, 300, null);
+    private static readonly TrainingTask Task = Training.Task;
     private static readonly Dataset Data = Task.TrainingSet(sampleSeed: 1, rows: 240);
     private static readonly Address Alice = Keys.Alice.Address;
     private static readonly TrainingPlan SoftmaxPlan = new(ModelSpec.Softmax(8, 3), 0.2, 16, 3, 5, HexBytes.From([7]));

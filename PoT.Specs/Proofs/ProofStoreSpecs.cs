@@ -16,17 +16,10 @@ public sealed class ProofStoreSpecs : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    internal static TrainingRecord Honest(Address provider, string agentId = "agent-1", int epochs = 2)
-    {
-        var task = new TrainingTask("blobs-8x3", 8003, 8, 3, 1.5, 2.0, 300, null);
-        return Prover.Train(task.TrainingSet(1, 160), new TrainingPlan(ModelSpec.Mlp(8, 6, 3), 0.1, 16, epochs, 4, HexBytes.From([3])), provider, agentId,
-            task.Name, "store spec");
-    }
-
     [Fact]
     public void A_training_bundle_comes_back_bit_for_bit_under_its_manifest_hash()
     {
-        var record = Honest(Keys.Alice.Address);
+        var record = Training.Honest(Keys.Alice.Address);
 
         var hash = _store.Put(record);
         var back = Assert.IsType<TrainingRecord>(_store.Find(hash));
@@ -40,7 +33,7 @@ public sealed class ProofStoreSpecs : IDisposable
     [Fact]
     public void Storing_the_same_proof_twice_keeps_one_file()
     {
-        var record = Honest(Keys.Alice.Address);
+        var record = Training.Honest(Keys.Alice.Address);
 
         Assert.Equal(_store.Put(record), _store.Put(record));
         Assert.Single(Directory.GetFiles(_store.Directory));
@@ -49,7 +42,7 @@ public sealed class ProofStoreSpecs : IDisposable
     [Fact]
     public void A_file_changed_on_disk_is_refused_not_believed()
     {
-        var hash = _store.Put(Honest(Keys.Alice.Address));
+        var hash = _store.Put(Training.Honest(Keys.Alice.Address));
         var path = Path.Combine(_store.Directory, $"{hash}.json");
         var bundle = JObject.Parse(File.ReadAllText(path));
         bundle["manifest"]!["claimedAccuracy"] = 999_999;
@@ -79,7 +72,7 @@ public sealed class ProofStoreSpecs : IDisposable
     [Fact]
     public void A_truncated_checkpoint_log_is_refused()
     {
-        var bundle = Honest(Keys.Alice.Address).ToBundle();
+        var bundle = Training.Honest(Keys.Alice.Address).ToBundle();
         var bytes = Convert.FromBase64String((string)bundle["checkpoints"]!);
         bundle["checkpoints"] = Convert.ToBase64String(bytes[..^3]);
 

@@ -36,12 +36,13 @@ public sealed class TestNode : IAsyncDisposable
     }
 
     /// <summary>Starts a node on <paramref name="dataDir"/>; a genesis, if given, is written there first and minted.</summary>
-    public static async Task<TestNode> Start(string dataDir, GenesisSpec? genesis = null, string extraHocon = "", TimeProvider? clock = null)
+    public static async Task<TestNode> Start(string dataDir, GenesisSpec? genesis = null, string extraHocon = "", TimeProvider? clock = null,
+        IReadOnlyList<EthKey>? validatorKeys = null)
     {
         var settings = SpecConfig.Node(dataDir, extraHocon);
         if (genesis is not null)
             await File.WriteAllTextAsync(settings.GenesisFile!, genesis.CanonicalJson().ToString());
-        var app = NodeHost.Build(settings, clock, logging => logging.SetMinimumLevel(LogLevel.Warning));
+        var app = NodeHost.Build(settings, clock, logging => logging.SetMinimumLevel(LogLevel.Warning), validatorKeys);
         await app.StartAsync();
         var node = new TestNode(app, settings, new Uri(NodeHost.BoundUrls(app)[0]));
         await NodeHost.ApplyGenesis(app, settings, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("spec"));
@@ -69,6 +70,14 @@ public sealed class TestNode : IAsyncDisposable
         using var content = new StringContent(body, Encoding.UTF8);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         using var response = await Http.PostAsync(path, content);
+        return ((int)response.StatusCode, JObject.Parse(await response.Content.ReadAsStringAsync()));
+    }
+
+    public async Task<(int Status, JObject Body)> Put(string path, string body)
+    {
+        using var content = new StringContent(body, Encoding.UTF8);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        using var response = await Http.PutAsync(path, content);
         return ((int)response.StatusCode, JObject.Parse(await response.Content.ReadAsStringAsync()));
     }
 

@@ -1,0 +1,148 @@
+using Akka.Actor;
+using Akka.Cluster.Sharding;
+using Akka.Event;
+using Akka.Persistence.Query;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using PoT.Consensus;
+using PoT.Persistence;
+using PoT.Protocol;
+
+namespace PoT.Proofs;
+
+/// <summary>Settings of the validator duty (hocon/pot.conf, pot.validator).</summary>
+public sealed record ValidatorDutyOptions(TimeSpan RetryInterval, TimeSpan AskTimeout);
+
+/// <summary>
+/// A validator's automatic duty on this node: follows the journal's "consensus" tag; for every round whose committee
+/// holds this validator and whose proof is of a verifiable kind, has the verifier pool check the proof, commits the
+/// verdict as a sealed vote, and reveals it once reveals open. The vote goes through the round entity like any signed
+/// command, so a duty gets no privilege a validator on the command line lacks. Every step is idempotent (the salt is
+/// derived, the signature deterministic), so a retry or a restart re-sends the identical message, never a new one.
+/// </summary>
+public sealed class ValidatorDuty : ReceiveActor, IWithTimers
+{
+    private sealed record Folded(string PersistenceId, object Event);
+
+    private sealed class Tick
+    {
+        public static readonly Tick Instance = new();
+    }
+
+    private readonly EthKey _key;
+    private readonly IActorRef _verifiers;
+    private readonly IActorRef _rounds;
+    private readonly CommandVerifier _signer;
+    private readonly TimeProvider _clock;
+    private readonly ValidatorDutyOptions _options;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Dictionary<string, ProofVerdict> _verdicts = [];
+    private readonly HashSet<string> _verifying = [];
+    private readonly Dictionary<(string Round, DutyStep Step), DateTimeOffset> _sent = [];
+    private ValidatorDutyState _state;
+    private UniqueKillSwitch? _killSwitch;
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public ValidatorDuty(EthKey key, IActorRef verifiers, IActorRef rounds, CommandVerifier signer, string queryPluginId, TimeProvider clock,
+        ValidatorDutyOptions options)
+    {
+        _key = key;
+        _verifiers = verifiers;
+        _rounds = rounds;
+        _signer = signer;
+        _clock = clock;
+        _options = options;
+        _state = ValidatorDutyState.For(key.Address);
+
+        Receive<Folded>(f =>
+        {
+            if (ValidatorDutyState.RoundIdOf(f.PersistenceId) is not { } roundId) return;
+            _state = _state.Apply(roundId, f.Event);
+            Act(roundId);
+        });
+        Receive<ProofVerified>(v =>
+        {
+            _verifying.Remove(v.Check.RoundId);
+            _verdicts[v.Check.RoundId] = v.Verdict;
+            _log.Info($"validator {_key.Address}, round {v.Check.RoundId}: {v.Check.ProofKind} proof {v.Check.ProofHash} → {v.Verdict.Vote.Verdict} " +
+                $"({v.Verdict.Code}: {v.Verdict.Reason}) in {v.Verdict.Elapsed.TotalMilliseconds:F0} ms");
+            Act(v.Check.RoundId);
+        });
+        Receive<ProofVerificationFailed>(f => _verifying.Remove(f.Check.RoundId));
+        Receive<Tick>(_ =>
+        {
+            foreach (var roundId in _state.Rounds.Keys.ToList()) Act(roundId);
+        });
+        Receive<CommandResult>(result =>
+        {
+            if (result is CommandRejected rejected) _log.Warning("validator {0}: vote refused: {1}: {2}", _key.Address, rejected.Code, rejected.Message);
+        });
+        Receive<Status.Failure>(f => throw new InvalidOperationException("the validator duty's journal stream failed", f.Cause));
+
+        var self = Self;
+        var journal = PersistenceQuery.Get(Context.System).ReadJournalFor<IEventsByTagQuery>(queryPluginId);
+        var (killSwitch, done) = journal.EventsByTag(PotEventTagger.Consensus, Offset.NoOffset())
+            .ViaMaterialized(KillSwitches.Single<EventEnvelope>(), Keep.Right)
+            .ToMaterialized(Sink.ForEach<EventEnvelope>(e => self.Tell(new Folded(e.PersistenceId, e.Event))), Keep.Both)
+            .Run(Context.Materializer());
+        _killSwitch = killSwitch;
+        done.ContinueWith(t => { if (t.IsFaulted) self.Tell(new Status.Failure(t.Exception!)); }, TaskScheduler.Default);
+    }
+
+    protected override void PreStart() => Timers.StartPeriodicTimer("tick", Tick.Instance, _options.RetryInterval);
+
+    protected override void PostStop() => _killSwitch?.Shutdown();
+
+    private void Act(string roundId)
+    {
+        if (!_state.Rounds.TryGetValue(roundId, out var round))
+        {
+            Forget(roundId);
+            return;
+        }
+        var now = _clock.GetUtcNow();
+        switch (ValidatorDutyRules.Next(round, _verdicts.ContainsKey(roundId), now))
+        {
+            case DutyStep.Verify when _verifying.Add(roundId):
+                var o = round.Opening;
+                _verifiers.Tell(new VerifyProof(new ProofCheck(roundId, o.ProofKind, o.ProofHash, o.Provider, o.AgentId, o.Seed, _key.Address), _state.Judged));
+                break;
+            case DutyStep.Commit when Due(roundId, DutyStep.Commit, now):
+                var (verdict, score) = _verdicts[roundId].Vote;
+                Send(roundId, new CommitVote(_key.Address, roundId,
+                    VoteCommitment.Of(verdict, score, ValidatorDutyRules.Salt(_key, roundId), _key.Address)));
+                break;
+            case DutyStep.Reveal when Due(roundId, DutyStep.Reveal, now):
+                var vote = _verdicts[roundId].Vote;
+                Send(roundId, new RevealVote(_key.Address, roundId, (byte)vote.Verdict, vote.Score, ValidatorDutyRules.Salt(_key, roundId)));
+                break;
+            case DutyStep.Done:
+                Forget(roundId);
+                break;
+        }
+    }
+
+    /// <summary>A step is sent once, then again only if the journal has not shown it after a retry interval.</summary>
+    private bool Due(string roundId, DutyStep step, DateTimeOffset now)
+    {
+        if (_sent.TryGetValue((roundId, step), out var at) && now - at < _options.RetryInterval) return false;
+        _sent[(roundId, step)] = now;
+        return true;
+    }
+
+    private void Send(string roundId, IRoundMessage vote) =>
+        _rounds.Ask<CommandResult>(new ShardingEnvelope(roundId, _signer.Sign(vote, _key)), _options.AskTimeout)
+            .PipeTo(Self, failure: e => new CommandRejected(ErrorCodes.Timeout, $"round {roundId}: {e.Message}"));
+
+    private void Forget(string roundId)
+    {
+        _verdicts.Remove(roundId);
+        _sent.Remove((roundId, DutyStep.Commit));
+        _sent.Remove((roundId, DutyStep.Reveal));
+    }
+
+    public static Props PropsFor(EthKey key, IActorRef verifiers, IActorRef rounds, CommandVerifier signer, string queryPluginId, TimeProvider clock,
+        ValidatorDutyOptions options) =>
+        Props.Create(() => new ValidatorDuty(key, verifiers, rounds, signer, queryPluginId, clock, options));
+}
