@@ -2,8 +2,10 @@ using System.Collections.Immutable;
 using System.Numerics;
 using Nethereum.Signer.Crypto;
 using Newtonsoft.Json.Linq;
+using System.Runtime.CompilerServices;
+using Nethereum.Signer.Crypto.BN128;
+using Org.BouncyCastle.Math.EC;
 using Fp2Element = Nethereum.Signer.Crypto.BN128.Fp2;
-using Twist = Nethereum.Signer.Crypto.BN128;
 
 namespace PoT.Proofs;
 
@@ -43,13 +45,18 @@ public sealed record Groth16Result(bool Valid, string Reason)
 }
 
 /// <summary>
-/// Groth16 verification in pure C#, on Nethereum's BN254 (alt_bn128) arithmetic in the EVM precompile formats
-/// (ecAdd, ecMul, ecPairing). Checks: e(−A, B) · e(α, β) · e(vk_x, γ) · e(C, δ) = 1 with
-/// vk_x = IC₀ + Σ publicᵢ · ICᵢ₊₁. Every point is checked to be on its curve (and G2 in its subgroup) first, and every
-/// public input to be a field element, so malformed proofs are refused with a reason instead of an exception.
+/// Groth16 verification in pure C#, on Nethereum's BN254 (alt_bn128) arithmetic: checks
+/// e(−A, B) · e(α, β) · e(vk_x, γ) · e(C, δ) = 1 with vk_x = IC₀ + Σ publicᵢ · ICᵢ₊₁, as one product of Miller loops and
+/// one final exponentiation. Every proof point is checked to be on its curve (and B in G2's subgroup) first, and every
+/// public input to be a field element, so malformed proofs are refused with a reason instead of an exception. A key's
+/// points are checked and converted once, the first time it is used (docs/benchmarks.md gives the cost).
 /// </summary>
 public static class Groth16
 {
+    private sealed record PreparedKey(ECPoint Alpha, TwistPoint Beta, TwistPoint Gamma, TwistPoint Delta, ECPoint[] IC);
+
+    private static readonly ConditionalWeakTable<VerificationKey, PreparedKey> Prepared = new();
+
     public static Groth16Result Verify(VerificationKey vk, Groth16Proof proof, IReadOnlyList<BigInteger> publicSignals)
     {
         if (publicSignals.Count != vk.PublicInputs)
@@ -60,22 +67,25 @@ public static class Groth16
         foreach (var (name, point) in new[] { ("A", proof.A), ("C", proof.C) })
             if (!Bn254.OnCurve(point)) return Groth16Result.Invalid($"proof point {name} is not on the curve");
         if (!Bn254.OnTwistInSubgroup(proof.B)) return Groth16Result.Invalid("proof point B is not in G2");
-        try
-        {
-            var vkX = vk.IC[0];
-            for (var i = 0; i < publicSignals.Count; i++) vkX = Bn254.Add(vkX, Bn254.Multiply(vk.IC[i + 1], publicSignals[i]));
-            var valid = Bn254.PairingProductIsOne(
-                [(Bn254.Negate(proof.A), proof.B), (vk.Alpha, vk.Beta), (vkX, vk.Gamma), (proof.C, vk.Delta)]);
-            return valid ? Groth16Result.Ok : Groth16Result.Invalid("the pairing equation does not hold");
-        }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException)
-        {
-            return Groth16Result.Invalid($"the curve arithmetic refused the proof: {e.Message}");
-        }
+        var key = Prepared.GetValue(vk, Prepare);
+        var vkX = key.IC[0];
+        for (var i = 0; i < publicSignals.Count; i++) vkX = vkX.Add(key.IC[i + 1].Multiply(Bn254.Bc(publicSignals[i])));
+        var valid = BN128Pairing.PairingCheck(
+            [Bn254.ToG1(proof.A).Negate(), key.Alpha, vkX.Normalize(), Bn254.ToG1(proof.C)],
+            [Bn254.ToTwist(proof.B), key.Beta, key.Gamma, key.Delta]);
+        return valid ? Groth16Result.Ok : Groth16Result.Invalid("the pairing equation does not hold");
+    }
+
+    private static PreparedKey Prepare(VerificationKey vk)
+    {
+        if (!vk.IC.Append(vk.Alpha).All(Bn254.OnCurve) || !new[] { vk.Beta, vk.Gamma, vk.Delta }.All(Bn254.OnTwistInSubgroup))
+            throw new InvalidOperationException("the verification key has points off their curves");
+        return new PreparedKey(Bn254.ToG1(vk.Alpha), Bn254.ToTwist(vk.Beta), Bn254.ToTwist(vk.Gamma), Bn254.ToTwist(vk.Delta),
+            [.. vk.IC.Select(Bn254.ToG1)]);
     }
 }
 
-/// <summary>BN254 through Nethereum's precompile-format functions: 32-byte big-endian words, G2 imaginary part first.</summary>
+/// <summary>BN254 points, checks and conversions to Nethereum's types (G2 coordinates there are imaginary part first).</summary>
 public static class Bn254
 {
     public static readonly BigInteger FieldModulus =
@@ -100,6 +110,7 @@ public static class Bn254
             BigInteger.Parse((string)p[1]![0]!), BigInteger.Parse((string)p[1]![1]!));
     }
 
+    /// <summary>y² = x³ + 3 over Fp, coordinates reduced; (0, 0) stands for the point at infinity.</summary>
     public static bool OnCurve(G1Point p) =>
         p.X >= 0 && p.X < FieldModulus && p.Y >= 0 && p.Y < FieldModulus
         && (p.X.IsZero && p.Y.IsZero || BigInteger.ModPow(p.Y, 2, FieldModulus) == (BigInteger.ModPow(p.X, 3, FieldModulus) + 3) % FieldModulus);
@@ -110,7 +121,7 @@ public static class Bn254
         try
         {
             var (x, y) = (Fp2(p.XReal, p.XImaginary), Fp2(p.YReal, p.YImaginary));
-            return OnTwist(x, y) && Twist.TwistPoint.FromAffine(x, y).IsInCorrectSubgroup();
+            return OnTwist(x, y) && TwistPoint.FromAffine(x, y).IsInCorrectSubgroup();
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {
@@ -123,39 +134,25 @@ public static class Bn254
     {
         var y2 = new Fp2Element().Square(y);
         var x3 = new Fp2Element().Mul(new Fp2Element().Square(x), x);
-        var rhs = new Fp2Element().Add(x3, Twist.BN128Constants.TwistB);
+        var rhs = new Fp2Element().Add(x3, BN128Constants.TwistB);
         return y2.Equals(rhs);
     }
 
-    public static G1Point Add(G1Point a, G1Point b) => ReadG1(BN128Curve.Add([.. Word(a.X), .. Word(a.Y), .. Word(b.X), .. Word(b.Y)]));
-
-    public static G1Point Multiply(G1Point p, BigInteger scalar) => ReadG1(BN128Curve.Mul([.. Word(p.X), .. Word(p.Y), .. Word(scalar)]));
-
     public static G1Point Negate(G1Point p) => p.Y.IsZero ? p : p with { Y = FieldModulus - p.Y };
 
-    /// <summary>The ecPairing precompile: true iff the product of the pairings is one.</summary>
+    /// <summary>The product of the pairings of <paramref name="pairs"/> is one (the ecPairing precompile's question).</summary>
     public static bool PairingProductIsOne(IEnumerable<(G1Point G1, G2Point G2)> pairs)
     {
-        var input = new List<byte>();
-        foreach (var (g1, g2) in pairs)
-            input.AddRange([.. Word(g1.X), .. Word(g1.Y), .. Word(g2.XImaginary), .. Word(g2.XReal), .. Word(g2.YImaginary), .. Word(g2.YReal)]);
-        var output = BN128Curve.Pairing([.. input]);
-        return output.Length == 32 && output[31] == 1 && output[..31].All(b => b == 0);
+        var list = pairs.ToList();
+        return BN128Pairing.PairingCheck([.. list.Select(p => ToG1(p.G1))], [.. list.Select(p => ToTwist(p.G2))]);
     }
 
-    private static G1Point ReadG1(byte[] output) =>
-        new(new BigInteger(output.AsSpan(0, 32), isUnsigned: true, isBigEndian: true), new BigInteger(output.AsSpan(32, 32), isUnsigned: true, isBigEndian: true));
+    public static ECPoint ToG1(G1Point p) => p.X.IsZero && p.Y.IsZero ? BN128Curve.Curve.Infinity : BN128Curve.Curve.CreatePoint(Bc(p.X), Bc(p.Y));
 
-    private static byte[] Word(BigInteger value)
-    {
-        var word = new byte[32];
-        var bytes = value.ToByteArray(isUnsigned: true, isBigEndian: true);
-        bytes.CopyTo(word, 32 - bytes.Length);
-        return word;
-    }
+    public static TwistPoint ToTwist(G2Point p) => TwistPoint.FromAffine(Fp2(p.XReal, p.XImaginary), Fp2(p.YReal, p.YImaginary));
 
     /// <summary>Nethereum's Fp2(a, b) is a·i + b (go-ethereum's layout): imaginary part first.</summary>
     private static Fp2Element Fp2(BigInteger real, BigInteger imaginary) => new(Bc(imaginary), Bc(real));
 
-    private static Org.BouncyCastle.Math.BigInteger Bc(BigInteger value) => new(value.ToString());
+    public static Org.BouncyCastle.Math.BigInteger Bc(BigInteger value) => new(value.ToString());
 }

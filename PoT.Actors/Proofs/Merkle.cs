@@ -60,6 +60,48 @@ public sealed class MerkleTree
         return position == 0 && HexBytes.From(hash) == root;
     }
 
+    /// <summary>The number of levels above the leaves of a tree over <paramref name="leaves"/> leaves (each proof has
+    /// this many siblings).</summary>
+    public static int Depth(int leaves)
+    {
+        var depth = 0;
+        for (var width = leaves; width > 1; width = (width + 1) / 2) depth++;
+        return depth;
+    }
+
+    /// <summary>
+    /// Verifies many openings of one tree of <paramref name="leaves"/> leaves at once: hashes the union of their paths
+    /// level by level, computing every node the openings share once and taking a sibling from a proof only where it
+    /// was not computed. Sound for the same reason a single proof is: every value used either comes from an opened
+    /// leaf or reaches the root, so a wrong row or sibling changes the root (short of a keccak collision).
+    /// </summary>
+    public static bool VerifyMany(HexBytes root, int leaves, IReadOnlyCollection<(int Index, byte[] Data, MerkleProof Proof)> openings)
+    {
+        var depth = Depth(leaves);
+        if (openings.Count == 0) return true;
+        var level = new Dictionary<int, (byte[] Hash, MerkleProof Proof)>(openings.Count);
+        foreach (var (index, data, proof) in openings)
+        {
+            if (index < 0 || index >= leaves || proof.Index != index || proof.Siblings.Length != depth) return false;
+            var leaf = Leaf(data);
+            if (level.TryGetValue(index, out var seen) && !seen.Hash.AsSpan().SequenceEqual(leaf)) return false;
+            level[index] = (leaf, proof);
+        }
+        for (var d = 0; d < depth; d++)
+        {
+            var next = new Dictionary<int, (byte[] Hash, MerkleProof Proof)>(level.Count);
+            foreach (var (position, (hash, proof)) in level)
+            {
+                if (next.ContainsKey(position / 2)) continue;
+                var sibling = level.TryGetValue(position ^ 1, out var computed) ? computed.Hash : proof.Siblings[d]?.ToBytes();
+                var parent = sibling is null ? hash : (position & 1) == 0 ? Node(hash, sibling) : Node(sibling, hash);
+                next[position / 2] = (parent, proof);
+            }
+            level = next;
+        }
+        return level.Count == 1 && level.TryGetValue(0, out var top) && HexBytes.From(top.Hash) == root;
+    }
+
     public static byte[] Leaf(byte[] data) => Keccak.Hash([0x00], data);
 
     private static byte[] Node(byte[] left, byte[] right) => Keccak.Hash([0x01], left, right);

@@ -66,22 +66,20 @@ public static class PolVerifier
         var intervals = ChooseIntervals(m, checkpoints, provider, policy);
         var tolerance = Math.Min(m.Tolerance, policy.MaxTolerance);
         var reexecuted = 0;
+        var rows = new Dictionary<int, Example>();
         foreach (var interval in intervals)
         {
             var start = checkpoints[interval];
+            // Open each row this interval needs once, and check the openings together against the dataset root.
+            var openings = start.NextBatches.SelectMany(b => b).Distinct().Where(i => !rows.ContainsKey(i))
+                .Select(i => (Index: i, Opening: source.OpenRow(i))).ToList();
+            if (!MerkleTree.VerifyMany(m.DatasetRoot, m.DatasetRows, [.. openings.Select(o => (o.Index, o.Opening.Row.Bytes(), o.Opening.Proof))]))
+                return Reject("dataset-proof-invalid", $"rows opened for interval {interval} do not verify against the dataset root", intervals, reexecuted);
+            foreach (var (index, opening) in openings) rows[index] = opening.Row;
             var weights = start.Weights.ToArray();
             foreach (var batch in start.NextBatches)
             {
-                var rows = new List<Example>(batch.Length);
-                foreach (var index in batch)
-                {
-                    var opening = source.OpenRow(index);
-                    if (opening.Proof.Index != index || !MerkleTree.Verify(m.DatasetRoot, opening.Row.Bytes(), opening.Proof))
-                        return Reject("dataset-proof-invalid", $"row {index} of interval {interval} does not verify against the dataset root",
-                            intervals, reexecuted);
-                    rows.Add(opening.Row);
-                }
-                Model.Step(plan.Model, weights, rows, plan.LearningRate);
+                Model.Step(plan.Model, weights, [.. batch.Select(i => rows[i])], plan.LearningRate);
                 reexecuted++;
             }
             var distance = WeightDistance.Of(weights, checkpoints[interval + 1].Weights);
