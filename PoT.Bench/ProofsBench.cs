@@ -51,10 +51,12 @@ public static class ProofsBench
                 if (!verdict.Accepted) throw new InvalidOperationException($"the honest run was refused: {verdict.Code}: {verdict.Reason}");
             }
             var (t, v) = (Median(train), Median(verify));
+            var drift = LastBitDrift(Prover.Train(data, plan, provider, "a", "bench", name), data, plan);
             Console.WriteLine($"pol-v1 {name,-7} ({model.ParameterCount} parameters, {rows} rows, {epochs} epochs, batch 32, k = {every}): " +
                 $"{verdict.TotalSteps} steps; prover {t:F0} ms, verifier {v:F0} ms (+ {Median(answer):F0} ms the prover spends answering its openings), " +
                 $"ratio {v / t:P1} by time, " +
-                $"{verdict.ReexecutedSteps}/{verdict.TotalSteps} = {verdict.CostRatio:P1} by steps (median of {runs})");
+                $"{verdict.ReexecutedSteps}/{verdict.TotalSteps} = {verdict.CostRatio:P1} by steps (median of {runs}); " +
+                $"honest re-execution distance {verdict.MaxDistance:G2}, after a one-ulp change of every starting weight {drift:E1}");
         }
 
         var key = SgdStepCircuit.VerificationKey;
@@ -78,6 +80,21 @@ public static class ProofsBench
         Console.WriteLine($"groth16 C# (Nethereum BN128): median {Median(csharp):F1} ms per proof over {zkRuns}; one pairing alone {Median(pairing):F1} ms");
         Console.WriteLine($"groth16 snarkjs 0.7.6 (node {Node(root, "--version").Trim()}), same proof: {Snarkjs(root, zkRuns)}");
         return 0;
+    }
+
+    /// <summary>How far k steps drift when every starting weight is one ulp off (what a different libm's last bit could
+    /// do): the honest noise floor the tolerance must sit above. Worst over three intervals.</summary>
+    private static double LastBitDrift(TrainingRecord record, Dataset data, TrainingPlan plan)
+    {
+        var worst = 0.0;
+        foreach (var i in new[] { 0, record.Checkpoints.Count / 2, record.Checkpoints.Count - 2 })
+        {
+            var start = record.Checkpoints[i];
+            var weights = start.Weights.Select(Math.BitIncrement).ToArray();
+            foreach (var batch in start.NextBatches) Model.Step(plan.Model, weights, [.. batch.Select(r => data.Rows[r])], plan.LearningRate);
+            worst = Math.Max(worst, WeightDistance.Of(weights, record.Checkpoints[i + 1].Weights));
+        }
+        return worst;
     }
 
     /// <summary>Times what the prover spends answering the verifier's row openings.</summary>

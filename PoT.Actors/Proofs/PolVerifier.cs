@@ -32,8 +32,9 @@ public static class PolVerifier
         var stopwatch = Stopwatch.StartNew();
         var m = source.Manifest;
         var checkpoints = source.Checkpoints;
+        var maxDistance = 0.0;
         ProofVerdict Reject(string code, string reason, ImmutableArray<int> intervals = default, int steps = 0) =>
-            new(false, code, reason, 0, intervals.IsDefault ? [] : intervals, steps, m.TotalSteps, stopwatch.Elapsed);
+            new(false, code, reason, 0, intervals.IsDefault ? [] : intervals, steps, m.TotalSteps, stopwatch.Elapsed, maxDistance);
 
         if (m.Version != ProofManifest.Kind) return Reject("wrong-proof-kind", $"version {m.Version}, expected {ProofManifest.Kind}");
         if (m.Provider != provider) return Reject("not-bound-to-provider", $"the proof names {m.Provider}, the round's provider is {provider}");
@@ -83,6 +84,7 @@ public static class PolVerifier
                 reexecuted++;
             }
             var distance = WeightDistance.Of(weights, checkpoints[interval + 1].Weights);
+            maxDistance = Math.Max(maxDistance, distance);
             if (distance > tolerance)
                 return Reject("reexecution-mismatch",
                     $"re-running interval {interval} (steps {start.Step}–{checkpoints[interval + 1].Step}) lands {distance:E2} from the next checkpoint (tolerance {tolerance:G3})",
@@ -92,9 +94,9 @@ public static class PolVerifier
         var score = Model.Accuracy(plan.Model, [.. checkpoints[^1].Weights], challengeSet);
         if (score < policy.MinAccuracy)
             return new ProofVerdict(false, "below-minimum-accuracy", $"accuracy {score / 1e4:F2} % on the challenge set", score, intervals, reexecuted,
-                m.TotalSteps, stopwatch.Elapsed);
+                m.TotalSteps, stopwatch.Elapsed, maxDistance);
         return new ProofVerdict(true, "ok", $"{intervals.Length} intervals re-executed within {tolerance:G3}; challenge accuracy {score / 1e4:F2} %",
-            score, intervals, reexecuted, m.TotalSteps, stopwatch.Elapsed);
+            score, intervals, reexecuted, m.TotalSteps, stopwatch.Elapsed, maxDistance);
     }
 
     /// <summary>Intervals i (checkpoint i → i + 1) to re-execute: the top-q by update magnitude, then Fiat–Shamir draws

@@ -127,6 +127,7 @@ public static class ProofCommand
                 ["intervals"] = new JArray(verdict.Intervals),
                 ["reexecutedSteps"] = verdict.ReexecutedSteps,
                 ["totalSteps"] = verdict.TotalSteps,
+                ["maxDistance"] = verdict.MaxDistance,
                 ["milliseconds"] = Math.Round(verdict.Elapsed.TotalMilliseconds, 1)
             });
             return verdict.Accepted ? 0 : 1;

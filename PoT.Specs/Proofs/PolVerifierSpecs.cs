@@ -59,6 +59,7 @@ public sealed class PolVerifierSpecs
         Assert.True(verdict.Accepted, verdict.Reason);
         Assert.Equal("ok", verdict.Code);
         Assert.Equal(4, verdict.Intervals.Length);
+        Assert.Equal(0.0, verdict.MaxDistance);
         Assert.Equal(4 * SoftmaxPlan.CheckpointEvery, verdict.ReexecutedSteps);
         Assert.True(verdict.CostRatio < 0.5, $"re-executed {verdict.ReexecutedSteps} of {verdict.TotalSteps} steps");
         AssertLearned(SoftmaxPlan, Honest, verdict.Score);
@@ -212,7 +213,10 @@ public sealed class PolVerifierSpecs
         var forged = Forge(Honest, (i, c) => i == 0 ? c : c with { Weights = [.. c.Weights.Select(w => w + 1e-3)] });
         var loose = new TrainingRecord(forged.Manifest with { Tolerance = 1.0 }, [.. forged.Checkpoints], Data);
 
-        Assert.Equal("reexecution-mismatch", Verify(loose).Code);
+        var verdict = Verify(loose);
+
+        Assert.Equal("reexecution-mismatch", verdict.Code);
+        Assert.InRange(verdict.MaxDistance, VerifierPolicy.Default.MaxTolerance, 1.0);
     }
 
     [Fact]
