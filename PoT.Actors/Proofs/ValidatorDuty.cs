@@ -1,9 +1,7 @@
 using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.Event;
-using Akka.Persistence.Query;
 using Akka.Streams;
-using Akka.Streams.Dsl;
 using PoT.Consensus;
 using PoT.Persistence;
 using PoT.Protocol;
@@ -22,8 +20,6 @@ public sealed record ValidatorDutyOptions(TimeSpan RetryInterval, TimeSpan AskTi
 /// </summary>
 public sealed class ValidatorDuty : ReceiveActor, IWithTimers
 {
-    private sealed record Folded(string PersistenceId, object Event);
-
     private sealed class Tick
     {
         public static readonly Tick Instance = new();
@@ -55,7 +51,7 @@ public sealed class ValidatorDuty : ReceiveActor, IWithTimers
         _options = options;
         _state = ValidatorDutyState.For(key.Address);
 
-        Receive<Folded>(f =>
+        Receive<TaggedEvent>(f =>
         {
             if (ValidatorDutyState.RoundIdOf(f.PersistenceId) is not { } roundId) return;
             _state = _state.Apply(roundId, f.Event);
@@ -80,14 +76,7 @@ public sealed class ValidatorDuty : ReceiveActor, IWithTimers
         });
         Receive<Status.Failure>(f => throw new InvalidOperationException("the validator duty's journal stream failed", f.Cause));
 
-        var self = Self;
-        var journal = PersistenceQuery.Get(Context.System).ReadJournalFor<IEventsByTagQuery>(queryPluginId);
-        var (killSwitch, done) = journal.EventsByTag(PotEventTagger.Consensus, Offset.NoOffset())
-            .ViaMaterialized(KillSwitches.Single<EventEnvelope>(), Keep.Right)
-            .ToMaterialized(Sink.ForEach<EventEnvelope>(e => self.Tell(new Folded(e.PersistenceId, e.Event))), Keep.Both)
-            .Run(Context.Materializer());
-        _killSwitch = killSwitch;
-        done.ContinueWith(t => { if (t.IsFaulted) self.Tell(new Status.Failure(t.Exception!)); }, TaskScheduler.Default);
+        _killSwitch = TagFollower.Follow(Context, queryPluginId, PotEventTagger.Consensus);
     }
 
     protected override void PreStart() => Timers.StartPeriodicTimer("tick", Tick.Instance, _options.RetryInterval);

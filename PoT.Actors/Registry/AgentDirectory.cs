@@ -1,13 +1,10 @@
 using System.Collections.Immutable;
 using Akka.Actor;
 using Akka.Event;
-using Akka.Persistence.Query;
 using Akka.Streams;
-using Akka.Streams.Dsl;
 using PoT.Ledger;
 using PoT.Persistence;
 using PoT.Protocol;
-
 
 namespace PoT.Registry;
 
@@ -76,14 +73,12 @@ public sealed record AgentList(ImmutableArray<AgentListing> Agents, long Offset)
 /// </summary>
 public sealed class AgentDirectory : ReceiveActor
 {
-    private sealed record Folded(string PersistenceId, object Event, long Offset);
-
     private AgentDirectoryState _state = AgentDirectoryState.Empty;
     private UniqueKillSwitch? _killSwitch;
 
     public AgentDirectory(string queryPluginId)
     {
-        Receive<Folded>(f => _state = _state.Apply(f.PersistenceId, f.Event, f.Offset));
+        Receive<TaggedEvent>(f => _state = _state.Apply(f.PersistenceId, f.Event, f.Offset));
         Receive<ListAgents>(q => Sender.Tell(new AgentList(
             [.. _state.Agents.Values.Where(a =>
                 (q.Capability is null || a.Profile.Capabilities.Contains(q.Capability))
@@ -92,14 +87,7 @@ public sealed class AgentDirectory : ReceiveActor
             _state.Offset)));
         Receive<Status.Failure>(f => throw new InvalidOperationException("the agent directory's journal stream failed", f.Cause));
 
-        var self = Self;
-        var journal = PersistenceQuery.Get(Context.System).ReadJournalFor<IEventsByTagQuery>(queryPluginId);
-        var (killSwitch, done) = journal.EventsByTag(PotEventTagger.Registry, Offset.NoOffset())
-            .ViaMaterialized(KillSwitches.Single<EventEnvelope>(), Keep.Right)
-            .ToMaterialized(Sink.ForEach<EventEnvelope>(e => self.Tell(new Folded(e.PersistenceId, e.Event, ((Sequence)e.Offset).Value))), Keep.Both)
-            .Run(Context.Materializer());
-        _killSwitch = killSwitch;
-        done.ContinueWith(t => { if (t.IsFaulted) self.Tell(new Status.Failure(t.Exception!)); }, TaskScheduler.Default);
+        _killSwitch = TagFollower.Follow(Context, queryPluginId, PotEventTagger.Registry);
     }
 
     protected override void PostStop() => _killSwitch?.Shutdown();
