@@ -10,7 +10,7 @@ public static class NodeHosting
     /// <summary>
     /// Everything a PoT node runs, composed from one extension per context: configuration and persistence,
     /// a cluster (one node by default: it joins itself), the ledger, consensus, the registry, the outbox relay, and
-    /// proof verification with the validator duties of <paramref name="validatorKeys"/>.
+    /// proof verification with the validator duties of <paramref name="validatorKeys"/>, and the reputation projection.
     /// </summary>
     public static AkkaConfigurationBuilder AddPotNode(this AkkaConfigurationBuilder builder, PotSettings settings, TimeProvider clock,
         IReadOnlyList<PoT.Protocol.EthKey>? validatorKeys = null)
@@ -32,6 +32,7 @@ public static class NodeHosting
             .AddConsensus(settings, clock)
             .AddRegistry(settings, clock)
             .AddOutboxRelay(settings)
-            .AddProofs(settings, clock, validatorKeys ?? []);
+            .AddProofs(settings, clock, validatorKeys ?? [])
+            .AddReputation(settings);
     }
 }

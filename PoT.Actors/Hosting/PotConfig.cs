@@ -33,9 +33,20 @@ public sealed record PotSettings(
     int MaxBodyBytes,
     PoT.Proofs.ProofsOptions Proofs,
     PoT.Proofs.ValidatorDutyOptions Validator,
-    System.Collections.Immutable.ImmutableArray<string> ValidatorKeyFiles)
+    System.Collections.Immutable.ImmutableArray<string> ValidatorKeyFiles,
+    PoT.Reputation.ReputationOptions Reputation)
 {
     public Config Pot => Config.GetConfig("pot");
+
+    /// <summary>A new, open connection to the node's database (the SQLite file, or PostgreSQL), for what reads and
+    /// writes it outside Akka.Persistence: the journal page reader and the read models.</summary>
+    public System.Data.Common.DbConnection Connect()
+    {
+        if (SqliteFile is { } file) return JournalPages.SqliteConnection(file);
+        var connection = new Npgsql.NpgsqlConnection(ConnectionString);
+        connection.Open();
+        return connection;
+    }
 }
 
 public static class PotConfig
@@ -108,7 +119,8 @@ public static class PotConfig
             pot.GetInt("node.http.max-body-bytes"),
             PoT.Proofs.ProofsOptions.FromConfig(pot, dataDir),
             new PoT.Proofs.ValidatorDutyOptions(pot.GetTimeSpan("validator.retry-interval"), pot.GetTimeSpan("node.ask-timeout")),
-            [.. pot.GetStringList("validator.key-files").Select(f => Path.Combine(dataDir, f))]);
+            [.. pot.GetStringList("validator.key-files").Select(f => Path.Combine(dataDir, f))],
+            PoT.Reputation.ReputationOptions.FromConfig(pot));
     }
 
     /// <summary>A HOCON string literal.</summary>

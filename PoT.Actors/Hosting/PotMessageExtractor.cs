@@ -25,3 +25,5 @@ public sealed class OutboxRelaySingleton;
 public sealed class AgentDirectoryActor;
 
 public sealed class ProofVerifierPool;
+
+public sealed class ReputationProjectionActor;

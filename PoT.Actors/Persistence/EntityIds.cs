@@ -28,6 +28,20 @@ public static class EntityIds
         _ => throw new ArgumentOutOfRangeException(nameof(kind))
     };
 
+    /// <summary>The entity a persistence id names (false for the node's own: genesis, relay offset).</summary>
+    public static bool TryParse(string persistenceId, out EntityKind kind, out string entityId)
+    {
+        foreach (var k in Enum.GetValues<EntityKind>())
+        {
+            var prefix = Prefix(k) + "-";
+            if (!persistenceId.StartsWith(prefix, StringComparison.Ordinal)) continue;
+            (kind, entityId) = (k, persistenceId[prefix.Length..]);
+            return true;
+        }
+        (kind, entityId) = (default, "");
+        return false;
+    }
+
     /// <summary>An event id as clients see it: "persistenceId:sequenceNr".</summary>
     public static string EventId(string persistenceId, long sequenceNr) => $"{persistenceId}:{sequenceNr}";
 }

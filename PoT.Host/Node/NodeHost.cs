@@ -52,6 +52,7 @@ public static class NodeHost
         app.MapPost("/v1/commands", (HttpRequest request, CommandEndpoint endpoint, CancellationToken ct) => endpoint.Handle(request, ct));
         app.MapPotQueries();
         app.MapProofs();
+        app.MapReputation();
         app.MapFallback((HttpContext context) =>
             ApiErrors.Error(ErrorCodes.NotFound, $"no endpoint {context.Request.Method} {context.Request.Path}"));
         return app;

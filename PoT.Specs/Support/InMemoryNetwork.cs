@@ -28,7 +28,7 @@ public sealed class InMemoryNetwork(LedgerOptions ledger, RegistryOptions regist
     public UInt128 Emitted { get; private set; }
     public UInt128 Burned { get; private set; }
     public UInt128 Supply => checked(Genesis + Emitted - Burned);
-    public List<(string PersistenceId, PotEvent Event)> Journal { get; } = [];
+    public List<(string PersistenceId, long SequenceNr, PotEvent Event)> Journal { get; } = [];
     public ValidatorSetState Validators { get; private set; } = ValidatorSetState.Empty;
 
     public IReadOnlyDictionary<Address, AccountState> Accounts => _accounts;
@@ -141,7 +141,7 @@ public sealed class InMemoryNetwork(LedgerOptions ledger, RegistryOptions regist
         var agents = new Dictionary<string, AgentState>();
         var rounds = new Dictionary<string, RoundState>();
         var validators = ValidatorSetState.Empty;
-        foreach (var (pid, e) in Journal)
+        foreach (var (pid, _, e) in Journal)
         {
             var (kind, id) = Split(pid);
             switch (kind)
@@ -217,8 +217,7 @@ public sealed class InMemoryNetwork(LedgerOptions ledger, RegistryOptions regist
         var ids = ImmutableArray.CreateBuilder<string>();
         foreach (var (e, _) in HashChain.Seal(events, HashChain.Genesis, Now, envelope))
         {
-            Journal.Add((pid, e));
-            var ordering = Journal.Count;
+            var ordering = Journal.Count + 1;
             long version;
             switch (kind)
             {
@@ -240,6 +239,7 @@ public sealed class InMemoryNetwork(LedgerOptions ledger, RegistryOptions regist
                     version = Validators.Version;
                     break;
             }
+            Journal.Add((pid, version, e));
             ids.Add(EntityIds.EventId(pid, version));
             switch (e)
             {

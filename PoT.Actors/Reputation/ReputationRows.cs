@@ -1,0 +1,95 @@
+using PoT.Registry;
+
+namespace PoT.Reputation;
+
+/// <summary>
+/// An agent's reputation (docs/reputation.md): its status, the validated score (an exponential moving average of
+/// its rounds' consensus scores, millionths), its rounds by verdict, the stake behind it, what was slashed, and the
+/// listing rewards its provider earned for it.
+/// </summary>
+public sealed record AgentReputation(
+    string AgentId,
+    Address Provider,
+    AgentStatus Status,
+    uint Score,
+    int Rounds,
+    int Approved,
+    int Rejected,
+    int NoQuorum,
+    int Slashes,
+    UInt128 Slashed,
+    UInt128 Stake,
+    UInt128 ListingRewards,
+    string LastRound)
+{
+    public static AgentReputation New(string agentId, Address provider) =>
+        new(agentId, provider, AgentStatus.Registering, 0, 0, 0, 0, 0, 0, UInt128.Zero, UInt128.Zero, UInt128.Zero, "");
+
+    /// <summary>Judged at least once (approved or rejected): its score means something.</summary>
+    public bool Judged => Approved + Rejected > 0;
+}
+
+/// <summary>A validator's reputation: stake, agreement with consensus (moving average, millionths), rounds revealed and
+/// missed, rewards earned, equivocations, slashes, ejection.</summary>
+public sealed record ValidatorReputation(
+    Address Validator,
+    UInt128 Stake,
+    uint Agreement,
+    int Rounds,
+    int Misses,
+    UInt128 Rewards,
+    int Equivocations,
+    int Slashes,
+    UInt128 Slashed,
+    bool Ejected)
+{
+    public static ValidatorReputation New(Address validator) => new(validator, UInt128.Zero, 0, 0, 0, UInt128.Zero, 0, 0, UInt128.Zero, false);
+}
+
+/// <summary>A provider's aggregate over its agents: how many, how many listed, rejected and ever judged, their stake,
+/// the mean validated score of the judged ones, slashes, and the listing rewards it earned.</summary>
+public sealed record ProviderReputation(
+    Address Provider,
+    int Agents,
+    int Listed,
+    int Rejected,
+    int Judged,
+    UInt128 Stake,
+    uint Score,
+    int Slashes,
+    UInt128 Slashed,
+    UInt128 ListingRewards)
+{
+    public static ProviderReputation Of(Address provider, IEnumerable<AgentReputation> agents)
+    {
+        var list = agents.ToList();
+        var judged = list.Where(a => a.Judged).ToList();
+        return new ProviderReputation(provider, list.Count, list.Count(a => a.Status == AgentStatus.Listed),
+            list.Count(a => a.Status == AgentStatus.Rejected), judged.Count, Sum(list, a => a.Stake),
+            judged.Count == 0 ? 0 : (uint)(judged.Aggregate(0UL, (s, a) => s + a.Score) / (ulong)judged.Count),
+            list.Sum(a => a.Slashes), Sum(list, a => a.Slashed), Sum(list, a => a.ListingRewards));
+    }
+
+    private static UInt128 Sum(IEnumerable<AgentReputation> agents, Func<AgentReputation, UInt128> amount) =>
+        agents.Aggregate(UInt128.Zero, (s, a) => checked(s + amount(a)));
+}
+
+/// <summary>Network totals: the supply and where it sits, and counts.</summary>
+public sealed record NetworkTotals(
+    UInt128 Genesis,
+    UInt128 Emitted,
+    UInt128 Burned,
+    UInt128 Supply,
+    UInt128 ValidatorStake,
+    UInt128 AgentStake,
+    UInt128 Unbonding,
+    int Accounts,
+    int Agents,
+    int ListedAgents,
+    int Validators,
+    int RoundsFinalized,
+    long Events)
+{
+    public static readonly NetworkTotals Empty = new(UInt128.Zero, UInt128.Zero, UInt128.Zero, UInt128.Zero, UInt128.Zero, UInt128.Zero, UInt128.Zero,
+        0, 0, 0, 0, 0, 0);
+}

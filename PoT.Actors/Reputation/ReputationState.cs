@@ -1,0 +1,185 @@
+using System.Collections.Immutable;
+using System.Security.Cryptography;
+using System.Text;
+using PoT.Consensus;
+using PoT.Ledger;
+using PoT.Persistence;
+using PoT.Registry;
+
+namespace PoT.Reputation;
+
+/// <summary>The moving-average weights of the reputation formulas (hocon/pot.conf, pot.reputation), in basis points.</summary>
+public sealed record ReputationParameters(int ScoreAlphaBps, int AgreementAlphaBps)
+{
+    public static readonly ReputationParameters Default = new(3000, 2000);
+}
+
+/// <summary>
+/// The reputation read models as one immutable value, and the pure fold that builds them from the journal
+/// (docs/reputation.md gives every formula). The live projection, `pot projections rebuild` and `pot audit` all run
+/// this same fold, so the same events always give the same rows and the same digest.
+/// </summary>
+public sealed record ReputationState(
+    ImmutableSortedDictionary<string, AgentReputation> Agents,
+    ImmutableSortedDictionary<string, ValidatorReputation> Validators,
+    ImmutableSortedDictionary<string, ProviderReputation> Providers,
+    ImmutableDictionary<string, ImmutableSortedSet<string>> AgentsByProvider,
+    NetworkTotals Network,
+    long Offset)
+{
+    public static readonly ReputationState Empty = new(ImmutableSortedDictionary<string, AgentReputation>.Empty.WithComparers(StringComparer.Ordinal),
+        ImmutableSortedDictionary<string, ValidatorReputation>.Empty.WithComparers(StringComparer.Ordinal),
+        ImmutableSortedDictionary<string, ProviderReputation>.Empty.WithComparers(StringComparer.Ordinal),
+        ImmutableDictionary<string, ImmutableSortedSet<string>>.Empty, NetworkTotals.Empty, 0);
+
+    /// <summary>A state from stored rows (the provider index is derived from the agents).</summary>
+    public static ReputationState From(IEnumerable<AgentReputation> agents, IEnumerable<ValidatorReputation> validators,
+        IEnumerable<ProviderReputation> providers, NetworkTotals network, long offset)
+    {
+        var agentRows = agents.ToList();
+        return Empty with
+        {
+            Agents = Empty.Agents.AddRange(agentRows.Select(a => KeyValuePair.Create(a.AgentId, a))),
+            Validators = Empty.Validators.AddRange(validators.Select(v => KeyValuePair.Create(v.Validator.Value, v))),
+            Providers = Empty.Providers.AddRange(providers.Select(p => KeyValuePair.Create(p.Provider.Value, p))),
+            AgentsByProvider = agentRows.GroupBy(a => a.Provider.Value)
+                .ToImmutableDictionary(g => g.Key, g => g.Select(a => a.AgentId).ToImmutableSortedSet(StringComparer.Ordinal)),
+            Network = network,
+            Offset = offset
+        };
+    }
+
+    /// <summary>Folds one journal event (skipping events of unknown entities), and moves the offset to its ordering.</summary>
+    public ReputationState Apply(string persistenceId, long sequenceNr, PotEvent e, long ordering, ReputationParameters p)
+    {
+        var next = EntityIds.TryParse(persistenceId, out var kind, out var id) ? Fold(kind, id, sequenceNr, e, p) : this;
+        return next with { Network = next.Network with { Events = next.Network.Events + 1 }, Offset = ordering };
+    }
+
+    private ReputationState Fold(EntityKind kind, string id, long sequenceNr, PotEvent e, ReputationParameters p)
+    {
+        var s = kind == EntityKind.Account && sequenceNr == 1 ? WithNetwork(n => n with { Accounts = n.Accounts + 1 }) : this;
+        return (kind, e) switch
+        {
+            (EntityKind.Account, GenesisMinted g) => s.WithNetwork(n => n with { Genesis = checked(n.Genesis + g.Amount) }),
+            (EntityKind.Account, ValidatorStakeLocked l) => s.Validator(id, v => v with { Stake = checked(v.Stake + l.Amount) })
+                .WithNetwork(n => n with { ValidatorStake = checked(n.ValidatorStake + l.Amount) }),
+            (EntityKind.Account, ValidatorStakeUnbonding u) => s.Validator(id, v => v with { Stake = checked(v.Stake - u.Amount) })
+                .WithNetwork(n => n with { ValidatorStake = checked(n.ValidatorStake - u.Amount), Unbonding = checked(n.Unbonding + u.Amount) }),
+            (EntityKind.Account, AgentStakeLocked l) => s.Agent(l.AgentId, id, a => a with { Stake = checked(a.Stake + l.Amount) })
+                .WithNetwork(n => n with { AgentStake = checked(n.AgentStake + l.Amount) }),
+            (EntityKind.Account, AgentStakeUnbonding u) => s.Agent(u.AgentId, id, a => a with { Stake = checked(a.Stake - u.Amount) })
+                .WithNetwork(n => n with { AgentStake = checked(n.AgentStake - u.Amount), Unbonding = checked(n.Unbonding + u.Amount) }),
+            (EntityKind.Account, UnbondingWithdrawn w) => s.WithNetwork(n => n with { Unbonding = checked(n.Unbonding - w.Amount) }),
+            (EntityKind.Account, StakeSlashed { AgentId: { } agentId } x) => s
+                .Agent(agentId, id, a => a with { Slashes = a.Slashes + 1, Slashed = checked(a.Slashed + x.Amount), Stake = checked(a.Stake - x.Amount) })
+                .WithNetwork(n => n with { AgentStake = checked(n.AgentStake - x.Amount) }).Burn(x.Burned),
+            (EntityKind.Account, StakeSlashed x) => s
+                .Validator(id, v => v with { Slashes = v.Slashes + 1, Slashed = checked(v.Slashed + x.Amount), Stake = checked(v.Stake - x.Amount) })
+                .WithNetwork(n => n with { ValidatorStake = checked(n.ValidatorStake - x.Amount) }).Burn(x.Burned),
+            (EntityKind.Agent, AgentRegistered r) => s.Agent(id, r.Provider.Value, a => a with { Status = AgentStatus.Pending })
+                .WithNetwork(n => n with { Agents = n.Agents + 1 }),
+            (EntityKind.Agent, ValidationStarted v) => s.Agent(id, null, a => a with { Status = AgentStatus.Validating, LastRound = v.RoundId }),
+            (EntityKind.Agent, ValidationNotStarted) => s.Agent(id, null, a => a with { Status = AgentStatus.Pending }),
+            (EntityKind.Agent, AgentValidated v) => s.Agent(id, null, a => Judge(a, v, p)),
+            (EntityKind.Agent, AgentDeregistered) => s.Agent(id, null, a => a with { Status = AgentStatus.Deregistered }),
+            (EntityKind.Round, RoundFinalized f) => s.Finalize(f, p),
+            (EntityKind.Round, EquivocationProven q) => s.Validator(q.Validator.Value, v => v with { Equivocations = v.Equivocations + 1 }),
+            (EntityKind.ValidatorSet, ValidatorEjected j) => s.Validator(j.Validator.Value, v => v with { Ejected = true }),
+            _ => s
+        };
+    }
+
+    private static AgentReputation Judge(AgentReputation a, AgentValidated v, ReputationParameters p) => v.Verdict switch
+    {
+        RoundVerdict.Approved => a with
+        {
+            Status = AgentStatus.Listed, Rounds = a.Rounds + 1, Approved = a.Approved + 1, LastRound = v.RoundId,
+            Score = Ema(a.Score, v.ConsensusScore, a.Judged, p.ScoreAlphaBps)
+        },
+        RoundVerdict.Rejected => a with
+        {
+            Status = AgentStatus.Rejected, Rounds = a.Rounds + 1, Rejected = a.Rejected + 1, LastRound = v.RoundId,
+            Score = Ema(a.Score, v.ConsensusScore, a.Judged, p.ScoreAlphaBps)
+        },
+        _ => a with { Status = AgentStatus.Pending, Rounds = a.Rounds + 1, NoQuorum = a.NoQuorum + 1, LastRound = v.RoundId }
+    };
+
+    private ReputationState Finalize(RoundFinalized f, ReputationParameters p)
+    {
+        var s = WithNetwork(n => n with { RoundsFinalized = n.RoundsFinalized + 1, Emitted = checked(n.Emitted + f.Emitted) });
+        foreach (var m in f.Members)
+            s = s.Validator(m.Validator.Value, v => v with
+            {
+                Rounds = m.Revealed ? v.Rounds + 1 : v.Rounds,
+                Agreement = m.Revealed ? Ema(v.Agreement, m.Agreement, v.Rounds > 0, p.AgreementAlphaBps) : v.Agreement,
+                Misses = m.Missed ? v.Misses + 1 : v.Misses,
+                Rewards = checked(v.Rewards + m.Reward)
+            });
+        var listing = f.Rewards.Where(r => r.To == f.Provider).Aggregate(UInt128.Zero, (sum, r) => checked(sum + r.Amount));
+        return listing == UInt128.Zero ? s : s.Agent(f.AgentId, f.Provider.Value, a => a with { ListingRewards = checked(a.ListingRewards + listing) });
+    }
+
+    /// <summary>Exponential moving average in millionths: the first value as is, then α·x + (1 − α)·previous, rounded down.</summary>
+    public static uint Ema(uint previous, uint value, bool hasPrevious, int alphaBps) =>
+        !hasPrevious ? value : (uint)(((ulong)alphaBps * value + (ulong)(Basis.Points - alphaBps) * previous) / Basis.Points);
+
+    private ReputationState Burn(UInt128 amount) => WithNetwork(n => n with { Burned = checked(n.Burned + amount) });
+
+    private ReputationState WithNetwork(Func<NetworkTotals, NetworkTotals> change)
+    {
+        var n = change(Network);
+        return this with { Network = n with { Supply = checked(n.Genesis + n.Emitted - n.Burned) } };
+    }
+
+    private ReputationState Validator(string address, Func<ValidatorReputation, ValidatorReputation> change)
+    {
+        var before = Validators.GetValueOrDefault(address) ?? ValidatorReputation.New(Address.Parse(address));
+        var after = change(before);
+        var delta = (Active(after) ? 1 : 0) - (Validators.ContainsKey(address) && Active(before) ? 1 : 0);
+        return this with
+        {
+            Validators = Validators.SetItem(address, after),
+            Network = Network with { Validators = Network.Validators + delta }
+        };
+
+        static bool Active(ValidatorReputation v) => v.Stake > UInt128.Zero && !v.Ejected;
+    }
+
+    /// <summary>Changes an agent's row (creating it, with <paramref name="provider"/>, if this is its first event) and
+    /// recomputes its provider's aggregate.</summary>
+    private ReputationState Agent(string agentId, string? provider, Func<AgentReputation, AgentReputation> change)
+    {
+        var exists = Agents.TryGetValue(agentId, out var before);
+        if (!exists && provider is null) return this;
+        before ??= AgentReputation.New(agentId, Address.Parse(provider!));
+        var after = change(before);
+        var listedDelta = (after.Status == AgentStatus.Listed ? 1 : 0) - (exists && before.Status == AgentStatus.Listed ? 1 : 0);
+        var owner = after.Provider.Value;
+        var agents = Agents.SetItem(agentId, after);
+        var index = AgentsByProvider.SetItem(owner,
+            (AgentsByProvider.GetValueOrDefault(owner) ?? ImmutableSortedSet.Create<string>(StringComparer.Ordinal)).Add(agentId));
+        return this with
+        {
+            Agents = agents,
+            AgentsByProvider = index,
+            Providers = Providers.SetItem(owner, ProviderReputation.Of(after.Provider, index[owner].Select(a => agents[a]))),
+            Network = Network with { ListedAgents = Network.ListedAgents + listedDelta }
+        };
+    }
+
+    /// <summary>SHA-256 over the canonical dump: every row of every read model as canonical JSON, one per line, tables
+    /// in a fixed order and rows sorted by key. Equal digests, equal read models.</summary>
+    public string Digest()
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var line in CanonicalDump()) sha.AppendData(Encoding.UTF8.GetBytes(line + "\n"));
+        return Convert.ToHexStringLower(sha.GetHashAndReset());
+    }
+
+    public IEnumerable<string> CanonicalDump() =>
+        Agents.Values.Select(a => "agent " + PotJson.Serialize(a))
+            .Concat(Validators.Values.Select(v => "validator " + PotJson.Serialize(v)))
+            .Concat(Providers.Values.Select(p => "provider " + PotJson.Serialize(p)))
+            .Append("network " + PotJson.Serialize(Network));
+}
