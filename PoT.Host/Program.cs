@@ -9,6 +9,7 @@ var root = new RootCommand("PoT — Proof-of-Training network node and client")
     GenesisCommand.Create(),
     SendCommand.Create(),
     ShowCommand.Create(),
-    ProofCommand.Create()
+    ProofCommand.Create(),
+    ProjectionsCommand.Create()
 };
 return await root.Parse(args).InvokeAsync();
