@@ -39,8 +39,11 @@ public static class Baselines
     }
 
     /// <summary>Akka.Persistence.Sql's own write rate on the node's SQLite configuration (WAL, Csv tags, our serializer):
-    /// <paramref name="writers"/> persistent actors each PersistAllAsync-ing batches of ledger events.</summary>
-    public static async Task<double> JournalWriteRate(Config config, int writers, int eventsPerWriter, int batch)
+    /// <paramref name="writers"/> persistent actors each PersistAllAsync-ing batches of ledger events (by default
+    /// "raw-{w}" writing one TransferSent over and over; <paramref name="streams"/> gives writer w its own persistence id
+    /// and a cycle of events to write instead).</summary>
+    public static async Task<double> JournalWriteRate(Config config, int writers, int eventsPerWriter, int batch,
+        Func<int, SignedEnvelope, (string PersistenceId, PotEvent[] Cycle)>? streams = null)
     {
         var system = ActorSystem.Create("journal-baseline", ConfigurationFactory.ParseString("akka.actor.provider = local").WithFallback(config));
         try
@@ -54,8 +57,10 @@ public static class Baselines
             {
                 if (Interlocked.Decrement(ref remaining) == 0) done.SetResult();
             };
+            streams ??= (w, e) => ($"raw-{w}", [new TransferSent(Address.Zero, 5) { Meta = new EventMeta(HashChain.Genesis, DateTimeOffset.UtcNow, e) }]);
             var actors = Enumerable.Range(0, writers)
-                .Select(w => system.ActorOf(Props.Create(() => new RawWriter($"raw-{w}", eventsPerWriter, batch, envelope, finished))))
+                .Select(w => streams(w, envelope))
+                .Select(stream => system.ActorOf(Props.Create(() => new RawWriter(stream.PersistenceId, eventsPerWriter, batch, stream.Cycle, finished))))
                 .ToList();
             foreach (var actor in actors) actor.Tell("go");
             await done.Task;
@@ -67,19 +72,60 @@ public static class Baselines
         }
     }
 
+    /// <summary>Akka.Persistence recovery alone: one persistent actor per id (the ids <see cref="JournalWriteRate"/>
+    /// wrote) replays its events, all at once, deserializing each with our serializer and
+    /// doing nothing else; events replayed per second.</summary>
+    public static async Task<double> JournalRecoveryRate(Config config, IReadOnlyList<string> persistenceIds)
+    {
+        var writers = persistenceIds.Count;
+        var system = ActorSystem.Create("recovery-baseline", ConfigurationFactory.ParseString("akka.actor.provider = local").WithFallback(config));
+        try
+        {
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var remaining = writers;
+            long events = 0;
+            var stopwatch = Stopwatch.StartNew();
+            Action<long> finished = n =>
+            {
+                Interlocked.Add(ref events, n);
+                if (Interlocked.Decrement(ref remaining) == 0) done.SetResult();
+            };
+            foreach (var id in persistenceIds) system.ActorOf(Props.Create(() => new RawRecoverer(id, finished)));
+            await done.Task;
+            return events / stopwatch.Elapsed.TotalSeconds;
+        }
+        finally
+        {
+            await system.Terminate();
+        }
+    }
+
+    private sealed class RawRecoverer : ReceivePersistentActor
+    {
+        public override string PersistenceId { get; }
+
+        public RawRecoverer(string id, Action<long> finished)
+        {
+            PersistenceId = id;
+            long count = 0;
+            Recover<PotEvent>(_ => count++);
+            Recover<RecoveryCompleted>(_ => finished(count));
+            CommandAny(_ => { });
+        }
+    }
+
     /// <summary>Writes events as fast as the journal takes them, with nothing of ours in between.</summary>
     private sealed class RawWriter : ReceivePersistentActor
     {
         public override string PersistenceId { get; }
 
-        public RawWriter(string id, int total, int batch, SignedEnvelope envelope, Action finished)
+        public RawWriter(string id, int total, int batch, PotEvent[] cycle, Action finished)
         {
             PersistenceId = id;
             var written = 0;
-            var sample = new TransferSent(Address.Zero, 5) { Meta = new EventMeta(HashChain.Genesis, DateTimeOffset.UtcNow, envelope) };
             void WriteBatch()
             {
-                var events = Enumerable.Repeat<PotEvent>(sample, Math.Min(batch, total - written)).ToList();
+                var events = Enumerable.Range(written, Math.Min(batch, total - written)).Select(i => cycle[i % cycle.Length]).ToList();
                 var left = events.Count;
                 PersistAllAsync(events, _ =>
                 {

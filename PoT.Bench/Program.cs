@@ -9,6 +9,7 @@ return args.FirstOrDefault() switch
     "rounds" => await RoundsBench.Run(args[1..]),
     "journal" => await JournalOnly(args[1..]),
     "proofs" => ProofsBench.Run(args[1..]),
+    "projections" => await ProjectionsBench.Run(args[1..]),
     _ => Usage()
 };
 
@@ -36,6 +37,9 @@ static int Usage()
                  validation rounds finalized per second, in-process, beside raw recovery and journal rates
           micro  BenchmarkDotNet micro benchmarks of the command path (EIP-712 hashing, recovery, serialization)
           journal <writers> <batch> <events>   Akka.Persistence.Sql alone on the node's SQLite configuration
+          projections [--events N] [--writers N]
+                 reading the journal back: raw Akka.Persistence recovery, Akka.Persistence.Query, the page reader,
+                 and the reputation rebuild, over one journal written in the same run
           proofs [--rows N] [--epochs N] [--hidden N] [--checkpoint-every K] [--runs N] [--zk-runs N]
                  proof-of-training prover vs verifier time and their ratio; C# Groth16 verification beside
                  snarkjs on the committed proof (needs `npm ci` in zk/ for the snarkjs figure)
