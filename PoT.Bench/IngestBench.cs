@@ -30,6 +30,7 @@ public static class IngestBench
         {
             var only = await Ingest(clients, perClient, warmup, args.Contains("--stake"), args.Contains("--normal") ? "normal" : "full");
             Console.WriteLine($"ingest: {only.Rate:N0} signed commands/s (p50 {only.P50:F1} ms, p99 {only.P99:F1} ms), node CPU {only.NodeCpuMicros:F0} µs/command, settled {only.SettleSeconds:F1} s");
+            Console.WriteLine($"reputation projection lag behind the journal during ingest: {only.Lag}");
             return 0;
         }
 
@@ -52,12 +53,12 @@ public static class IngestBench
             ("StakeAsValidator (1 event)", true, "full"),
             ("Transfer (2 events)", false, "normal")
         };
-        var results = new List<(string Name, string Sync, (double Rate, double P50, double P99, double SettleSeconds, double NodeCpuMicros) R)>();
+        var results = new List<(string Name, string Sync, (double Rate, double P50, double P99, double SettleSeconds, double NodeCpuMicros, string Lag) R)>();
         foreach (var (name, stake, sync) in runs)
         {
             var r = await Ingest(clients, perClient, warmup, stake, sync);
             Console.WriteLine($"ingest {name}, synchronous = {sync}: {r.Rate:N0}/s, p50 {r.P50:F1} ms, p99 {r.P99:F1} ms, node CPU {r.NodeCpuMicros:F0} µs/command"
-                              + (stake ? "" : $", credits settled {r.SettleSeconds:F1} s after the last reply"));
+                              + (stake ? "" : $", credits settled {r.SettleSeconds:F1} s after the last reply") + $"; projection lag {r.Lag}");
             results.Add((name, sync, r));
         }
 
@@ -77,7 +78,7 @@ public static class IngestBench
     }
 
     /// <summary>Loads a real `pot node` process (server GC, as operators run it) from this process's HTTP clients.</summary>
-    private static async Task<(double Rate, double P50, double P99, double SettleSeconds, double NodeCpuMicros)> Ingest(
+    private static async Task<(double Rate, double P50, double P99, double SettleSeconds, double NodeCpuMicros, string Lag)> Ingest(
         int clients, int perClient, int warmup, bool stake, string synchronous)
     {
         var dir = TempDir();
@@ -102,10 +103,13 @@ public static class IngestBench
 
         await Task.WhenAll(bodies.Select(b => Send(http, b[..warmup], null)));
         var latencies = new ConcurrentBag<double>();
+        using var sampling = new CancellationTokenSource();
+        var lag = SampleProjectionLag(http, sampling.Token);
         var cpuBefore = node.CpuTime;
         var stopwatch = Stopwatch.StartNew();
         await Task.WhenAll(bodies.Select(b => Send(http, b[warmup..], latencies)));
         var elapsed = stopwatch.Elapsed.TotalSeconds;
+        sampling.CancelAfter(TimeSpan.FromSeconds(3));
         var nodeCpu = (node.CpuTime - cpuBefore).TotalMicroseconds / (clients * perClient);
 
         // Every transfer's credit lands through the outbox relay: time until the last one has.
@@ -117,7 +121,41 @@ public static class IngestBench
             await Task.Delay(20);
         }
         var sorted = latencies.Order().ToArray();
-        return (clients * perClient / elapsed, sorted[sorted.Length / 2], sorted[(int)(sorted.Length * 0.99)], settleWatch.Elapsed.TotalSeconds, nodeCpu);
+        return (clients * perClient / elapsed, sorted[sorted.Length / 2], sorted[(int)(sorted.Length * 0.99)], settleWatch.Elapsed.TotalSeconds, nodeCpu,
+            await lag);
+    }
+
+    /// <summary>
+    /// Samples GET /v1/network every 50 ms: at each sample the journal has reached some ordering; the lag of that
+    /// sample is the time until the projection's stored offset reached it. Reports p50, p99 and the maximum.
+    /// </summary>
+    private static async Task<string> SampleProjectionLag(HttpClient http, CancellationToken stop)
+    {
+        var samples = new List<(double At, long Offset, long Journal)>();
+        var clock = Stopwatch.StartNew();
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                var json = Newtonsoft.Json.Linq.JObject.Parse(await http.GetStringAsync("/v1/network", stop));
+                samples.Add((clock.Elapsed.TotalMilliseconds, (long)json["offset"]!, (long)json["journalOrdering"]!));
+                await Task.Delay(50, stop);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+        var lags = new List<double>();
+        for (var i = 0; i < samples.Count; i++)
+        {
+            var caughtUp = samples.Skip(i).FirstOrDefault(s => s.Offset >= samples[i].Journal);
+            if (caughtUp != default) lags.Add(caughtUp.At - samples[i].At);
+        }
+        if (lags.Count == 0) return "no samples";
+        lags.Sort();
+        return $"p50 {lags[lags.Count / 2]:F0} ms, p99 {lags[(int)(lags.Count * 0.99)]:F0} ms, max {lags[^1]:F0} ms over {lags.Count} samples " +
+               $"(50 ms sampling: a lag below one sampling interval shows as 0–50 ms)";
     }
 
     private static async Task Send(HttpClient http, string[] bodies, ConcurrentBag<double>? latencies)

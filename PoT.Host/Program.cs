@@ -10,6 +10,7 @@ var root = new RootCommand("PoT — Proof-of-Training network node and client")
     SendCommand.Create(),
     ShowCommand.Create(),
     ProofCommand.Create(),
-    ProjectionsCommand.Create()
+    ProjectionsCommand.Create(),
+    AuditCommand.Create()
 };
 return await root.Parse(args).InvokeAsync();

@@ -29,7 +29,11 @@ public sealed class RoundActor : PotEntity<RoundState>
 
         Command<OpenRound>(OnOpen);
         Command<Signed>(OnSigned);
-        Command<CloseRound>(_ => Persist(RoundRules.Close(State, Clock.GetUtcNow()), null, null));
+        Command<CloseRound>(_ =>
+        {
+            var now = Clock.GetUtcNow();
+            Persist(RoundRules.Close(State, now), now, null, null);
+        });
         Command<GetRound>(_ => Sender.Tell(RoundView.Of(State, Clock.GetUtcNow())));
         Command<ReceiveTimeout>(_ =>
         {
@@ -56,11 +60,12 @@ public sealed class RoundActor : PotEntity<RoundState>
                 Stash.UnstashAll();
                 if (result.Snapshot is not ValidatorSnapshot snapshot)
                     return; // no answer: the relay asks again, and we try again
-                var decision = RoundRules.Open(State, result.Open, snapshot, Clock.GetUtcNow(), _options);
+                var now = Clock.GetUtcNow();
+                var decision = RoundRules.Open(State, result.Open, snapshot, now, _options);
                 if (decision is Decision.Reject reject)
                     result.ReplyTo.Tell(RoundRules.OpenResult(State, result.Open.AgentId, reject.Error.Message));
                 else
-                    Persist(decision, null, () => result.ReplyTo.Tell(RoundRules.OpenResult(State, result.Open.AgentId, null)), result.ReplyTo);
+                    Persist(decision, now, null, () => result.ReplyTo.Tell(RoundRules.OpenResult(State, result.Open.AgentId, null)), result.ReplyTo);
             });
             CommandAny(_ => Stash.Stash());
         });
@@ -79,13 +84,15 @@ public sealed class RoundActor : PotEntity<RoundState>
         var replyTo = Sender;
         // A conflicting vote from a validator is recorded as its own equivocation; the sender learns it by code.
         var selfIncriminating = decision is Decision.Accept a && a.Events[0] is EquivocationProven { Reporter: null };
-        Persist(decision, signed.Envelope, null, replyTo, selfIncriminating
+        Persist(decision, now, signed.Envelope, null, replyTo, selfIncriminating
             ? new CommandRejected(ErrorCodes.ValidatorEquivocated, "this vote conflicts with your earlier one: equivocation is recorded and slashed")
             : null);
     }
 
-    /// <summary>Persists a decision and replies: the receipt, a rejection, or <paramref name="replaceReply"/>.</summary>
-    private void Persist(Decision decision, SignedEnvelope? envelope, Action? then, IActorRef? replyTo = null, CommandRejected? replaceReply = null)
+    /// <summary>Persists a decision and replies: the receipt, a rejection, or <paramref name="replaceReply"/>. Events are
+    /// sealed with the time the rule decided at (<paramref name="at"/>), so an auditor re-deciding them gets the same.</summary>
+    private void Persist(Decision decision, DateTimeOffset at, SignedEnvelope? envelope, Action? then, IActorRef? replyTo = null,
+        CommandRejected? replaceReply = null)
     {
         replyTo ??= Sender;
         switch (decision)
@@ -93,9 +100,9 @@ public sealed class RoundActor : PotEntity<RoundState>
             case Decision.Accept accept:
                 // Only the first event comes from the signed message; the verdict it may complete is the round's own.
                 var events = accept.Events;
-                PersistDecided([events[0]], Clock.GetUtcNow(), envelope, ids =>
+                PersistDecided([events[0]], at, envelope, ids =>
                 {
-                    if (events.Length > 1) PersistDecided(events[1..], Clock.GetUtcNow(), null, _ => AfterChange());
+                    if (events.Length > 1) PersistDecided(events[1..], at, null, _ => AfterChange());
                     else AfterChange();
                     if (envelope is not null) replyTo.Tell(replaceReply ?? (object)new CommandAccepted(envelope.Digest, ids));
                     then?.Invoke();

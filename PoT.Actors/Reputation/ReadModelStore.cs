@@ -49,6 +49,20 @@ public sealed class ReadModelStore(Func<DbConnection> connect)
         return state;
     }
 
+    /// <summary>The stored read models without changing anything (what an auditor reads): null when none are stored or
+    /// they were written by another schema version.</summary>
+    public ReputationState? TryRead()
+    {
+        if (!Exists()) return null;
+        using var connection = connect();
+        // A deferred (read) transaction: one consistent snapshot, no write lock, fine on a read-only file.
+        using var transaction = connection.BeginTransaction(System.Data.IsolationLevel.ReadUncommitted);
+        var (offset, version) = ReadOffset(connection, transaction);
+        if (version != SchemaVersion) return null;
+        return ReputationState.From(AgentTable.ReadAll(connection), ValidatorTable.ReadAll(connection), ProviderTable.ReadAll(connection),
+            NetworkTable.ReadAll(connection).SingleOrDefault() ?? NetworkTotals.Empty, offset);
+    }
+
     /// <summary>Writes the rows that differ between <paramref name="before"/> and <paramref name="after"/> and moves the
     /// offset from before's to after's, in one transaction.</summary>
     public void Save(ReputationState before, ReputationState after)
