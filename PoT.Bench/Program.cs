@@ -10,6 +10,7 @@ return args.FirstOrDefault() switch
     "journal" => await JournalOnly(args[1..]),
     "proofs" => ProofsBench.Run(args[1..]),
     "projections" => await ProjectionsBench.Run(args[1..]),
+    "audit" => await AuditBench.Run(args[1..]),
     _ => Usage()
 };
 
@@ -40,6 +41,8 @@ static int Usage()
           projections [--events N] [--writers N]
                  reading the journal back: raw Akka.Persistence recovery, Akka.Persistence.Query, the page reader,
                  and the reputation rebuild, over one journal written in the same run
+          audit [--transfers N] [--clients N]
+                 `pot audit` on a journal a node wrote, beside raw secp256k1 recovery on every core
           proofs [--rows N] [--epochs N] [--hidden N] [--checkpoint-every K] [--runs N] [--zk-runs N]
                  proof-of-training prover vs verifier time and their ratio; C# Groth16 verification beside
                  snarkjs on the committed proof (needs `npm ci` in zk/ for the snarkjs figure)

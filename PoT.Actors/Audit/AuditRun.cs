@@ -17,7 +17,9 @@ public sealed record AuditReport(
     string? StoredDigest,
     long? StoredOffset,
     string? RebuiltDigestAtStoredOffset,
-    TimeSpan Elapsed)
+    TimeSpan Elapsed,
+    TimeSpan Preparing,
+    TimeSpan Checking)
 {
     public bool Clean => FindingCount == 0;
 }
@@ -37,20 +39,33 @@ public static class AuditRun
         var storedState = stored?.TryRead();
         string? rebuiltAtStored = storedState is { Offset: 0 } ? ReputationState.Empty.Digest() : null;
         var total = await journal.MaxOrdering(cancellationToken);
-        var next = journal.After(0, pageSize, cancellationToken);
+        var preparing = TimeSpan.Zero;
+        var checking = TimeSpan.Zero;
+        // Page N + 1 is read, decoded and its signatures verified (on every core) while page N is checked in order.
+        var next = Prepare(journal.After(0, pageSize, cancellationToken));
         while (true)
         {
-            var page = await next;
+            var (page, prepared, took) = await next;
+            preparing += took;
             if (page.Count == 0) break;
-            next = journal.After(page[^1].Ordering, pageSize, cancellationToken);
-            var prepared = page.AsParallel().AsOrdered().Select(auditor.Prepare).ToList();
+            next = Prepare(journal.After(page[^1].Ordering, pageSize, cancellationToken));
+            var started = Stopwatch.GetTimestamp();
             foreach (var row in prepared)
             {
                 if (storedState is not null && rebuiltAtStored is null && row.Row.Ordering > storedState.Offset)
                     rebuiltAtStored = auditor.Reputation.Digest();
                 auditor.Check(row);
             }
+            checking += Stopwatch.GetElapsedTime(started);
             progress?.Invoke(page[^1].Ordering, total);
+        }
+
+        async Task<(IReadOnlyList<JournalRow>, List<PreparedRow>, TimeSpan)> Prepare(Task<IReadOnlyList<JournalRow>> reading)
+        {
+            var rows = await reading;
+            var started = Stopwatch.GetTimestamp();
+            var prepared = await Task.Run(() => rows.AsParallel().AsOrdered().Select(auditor.Prepare).ToList(), cancellationToken);
+            return (rows, prepared, Stopwatch.GetElapsedTime(started));
         }
         if (storedState is not null && rebuiltAtStored is null) rebuiltAtStored = auditor.Reputation.Digest();
         auditor.Finish(relayOffset);
@@ -68,7 +83,7 @@ public static class AuditRun
             }
         }
         return new AuditReport(auditor.Rows, auditor.Envelopes, count, findings, auditor.PendingDeliveries, relayOffset, auditor.Supply.ToString(),
-            auditor.Reputation, storedDigest, storedState?.Offset, rebuiltAtStored, stopwatch.Elapsed);
+            auditor.Reputation, storedDigest, storedState?.Offset, rebuiltAtStored, stopwatch.Elapsed, preparing, checking);
     }
 
     /// <summary>The outbox relay's stored offset (its one snapshot), or 0 if it never stored one.</summary>

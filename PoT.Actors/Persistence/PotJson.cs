@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Converters;
 using Newtonsoft.Json.Serialization;
@@ -25,14 +26,44 @@ public static class PotJson
         FloatParseHandling = FloatParseHandling.Decimal,
         Formatting = Formatting.None,
         MissingMemberHandling = MissingMemberHandling.Error,
+        CheckAdditionalContent = true,
         Converters = { new UInt128Converter(), new AddressConverter(), new HexBytesConverter(), new StringEnumConverter(new CamelCaseNamingStrategy()) }
     };
 
+    /// <summary>One shared serializer (thread-safe once configured, as Akka.NET's own JSON serializer uses it):
+    /// JsonConvert builds a new one from the settings on every call, which cost a replay more than the parsing.</summary>
     public static readonly JsonSerializer Serializer = JsonSerializer.Create(Settings);
 
-    public static string Serialize(object value) => JsonConvert.SerializeObject(value, Settings);
+    /// <summary>The same text JsonConvert.SerializeObject(value, Settings) writes.</summary>
+    public static string Serialize(object value)
+    {
+        var text = new StringWriter(new StringBuilder(256), CultureInfo.InvariantCulture);
+        using (var writer = new JsonTextWriter(text) { Formatting = Formatting.None }) Serializer.Serialize(writer, value);
+        return text.ToString();
+    }
 
-    public static T Deserialize<T>(string json) => JsonConvert.DeserializeObject<T>(json, Settings)!;
+    public static T Deserialize<T>(string json) => (T)Deserialize(new StringReader(json), typeof(T));
+
+    public static object Deserialize(byte[] utf8, Type type) => Deserialize(new StringReader(Encoding.UTF8.GetString(utf8)), type);
+
+    private static object Deserialize(TextReader text, Type type)
+    {
+        using var reader = new JsonTextReader(text) { ArrayPool = SharedChars.Instance };
+        return Serializer.Deserialize(reader, type) ?? throw new JsonSerializationException($"null where a {type.Name} was expected");
+    }
+
+    /// <summary>Lets the reader rent its buffers: a replay decodes millions of rows.</summary>
+    private sealed class SharedChars : IArrayPool<char>
+    {
+        public static readonly SharedChars Instance = new();
+
+        public char[] Rent(int minimumLength) => System.Buffers.ArrayPool<char>.Shared.Rent(minimumLength);
+
+        public void Return(char[]? array)
+        {
+            if (array is not null) System.Buffers.ArrayPool<char>.Shared.Return(array);
+        }
+    }
 
     /// <summary>Amounts as decimal strings (JavaScript loses precision above 2^53), for UInt128 and UInt128?.</summary>
     private sealed class UInt128Converter : JsonConverter

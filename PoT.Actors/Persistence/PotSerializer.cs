@@ -52,6 +52,6 @@ public sealed class PotSerializer(ExtendedActorSystem system) : SerializerWithSt
     {
         if (!TypeByManifest.TryGetValue(manifest, out var type))
             throw new System.Runtime.Serialization.SerializationException($"unknown PoT manifest '{manifest}'");
-        return Newtonsoft.Json.JsonConvert.DeserializeObject(Encoding.UTF8.GetString(bytes), type, PotJson.Settings)!;
+        return PotJson.Deserialize(bytes, type);
     }
 }

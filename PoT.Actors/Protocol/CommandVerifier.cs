@@ -38,6 +38,21 @@ public sealed class CommandVerifier
 
     public Signed Verify(string type, JObject message, string signatureHex)
     {
+        var (command, normalized, signature, digest, signer) = Recover(type, message, signatureHex);
+        var canonical = (JObject)TypedDataSchema.ToJson(normalized);
+        return new Signed(command, new SignedEnvelope(type, canonical, Keccak.Hex(signature), signer, Keccak.Hex(digest)));
+    }
+
+    /// <summary>Reads, decodes and recovers a signed message without building its canonical envelope: what an
+    /// audit needs to hold a recorded envelope against (it compares digest and signer itself).</summary>
+    public (ISignedMessage Command, byte[] Digest, Address Signer) Check(string type, JObject message, string signatureHex)
+    {
+        var (command, _, _, digest, signer) = Recover(type, message, signatureHex);
+        return (command, digest, signer);
+    }
+
+    private (ISignedMessage, TypedStruct, byte[], byte[], Address) Recover(string type, JObject message, string signatureHex)
+    {
         if (!Catalog.Knows(type))
             throw new ProtocolException(ErrorCodes.UnknownCommandType, $"'{type}' is not a command; known: {string.Join(", ", Catalog.TypeNames.Order())}");
         var normalized = Catalog.Schema.Read(type, message);
@@ -47,8 +62,7 @@ public sealed class CommandVerifier
         var signer = EthSignature.Recover(digest, signature);
         if (signer != command.Account)
             throw new ProtocolException(ErrorCodes.WrongSigner, $"signed by {signer}, but the command acts for {command.Account}");
-        var canonical = (JObject)TypedDataSchema.ToJson(normalized);
-        return new Signed(command, new SignedEnvelope(type, canonical, Keccak.Hex(signature), signer, Keccak.Hex(digest)));
+        return (command, normalized, signature, digest, signer);
     }
 
     /// <summary>Signs a command record with a key (clients, simulations and specs).</summary>
