@@ -11,6 +11,7 @@ var root = new RootCommand("PoT — Proof-of-Training network node and client")
     ShowCommand.Create(),
     ProofCommand.Create(),
     ProjectionsCommand.Create(),
-    AuditCommand.Create()
+    AuditCommand.Create(),
+    SnapshotCommand.Create()
 };
 return await root.Parse(args).InvokeAsync();

@@ -326,7 +326,15 @@ public sealed class JournalAuditor
         if (unsealed.Equals(expected)) return;
         var a = PotJson.Serialize(unsealed);
         var b = PotJson.Serialize(expected);
-        if (a != b) Find(RuleFor(recorded), row, $"recorded {a}; the rules decide {b}");
+        if (a != b) Find(RuleFor(recorded), row, $"recorded {Fields(unsealed)}; the rules decide {Fields(expected)}");
+    }
+
+    /// <summary>An event's fields without its seal (the chain and signature are checked, and reported, on their own).</summary>
+    private static string Fields(PotEvent e)
+    {
+        var json = Newtonsoft.Json.Linq.JObject.FromObject(e, PotJson.Serializer);
+        json.Remove("meta");
+        return json.ToString(Newtonsoft.Json.Formatting.None);
     }
 
     private static string RuleFor(PotEvent e) => e switch

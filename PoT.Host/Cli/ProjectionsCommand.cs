@@ -48,7 +48,7 @@ public static class ProjectionsCommand
         return new Command("projections", "The reputation read models: rebuild them from the journal, or show their digest") { rebuild, digest };
     }
 
-    private static (string File, PotSettings Settings) Open(ParseResult parse, Option<FileInfo?> db, Option<string?> dataDir, Option<FileInfo?>? config)
+    internal static (string File, PotSettings Settings) Open(ParseResult parse, Option<FileInfo?> db, Option<string?> dataDir, Option<FileInfo?>? config)
     {
         var overrides = parse.GetValue(dataDir) is { } d ? $"pot.node.data-dir = {PotConfig.Quote(d)}" : "";
         var fileConfig = config is not null && parse.GetValue(config) is { } f ? ConfigurationFactory.ParseString(File.ReadAllText(f.FullName)) : Config.Empty;

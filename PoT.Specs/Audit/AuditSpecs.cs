@@ -21,14 +21,31 @@ public sealed class AuditSpecs(AuditedNode node) : IClassFixture<AuditedNode>, I
     }
 
     [Fact]
-    public async Task The_journal_as_the_node_wrote_it_audits_clean()
+    public async Task The_journal_as_the_node_wrote_it_audits_clean_from_a_snapshot_taken_while_it_runs()
     {
-        var (exit, report) = await Audit(node.Copy(_dir));
+        var copy = _dir.File("snapshot.db");
+        var (snapshotExit, snapshot, snapshotError) = await PotCli.Run("snapshot", "--db", node.Database, "--out", copy);
+        Assert.True(snapshotExit == 0, snapshotError);
+        var (exit, report) = await Audit(copy);
 
         Assert.True(exit == 0, report.ToString());
+        Assert.Equal((long)JObject.Parse(snapshot)["journalOrdering"]!, (long)report["reputation"]!["offset"]!);
         Assert.Equal("clean", (string)report["verdict"]!);
         Assert.Equal((string)report["storedReadModels"]!["digest"]!, (string)report["reputation"]!["digest"]!);
         Assert.True((long)report["envelopes"]! > 20);
+    }
+
+    [Fact]
+    public async Task A_snapshot_never_overwrites_a_file()
+    {
+        var existing = _dir.File("existing.db");
+        await File.WriteAllTextAsync(existing, "keep me");
+
+        var (exit, _, error) = await PotCli.Run("snapshot", "--db", node.Database, "--out", existing);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("never overwrites", error);
+        Assert.Equal("keep me", await File.ReadAllTextAsync(existing));
     }
 
     private static readonly string Alice = EntityIds.PersistenceId(EntityKind.Account, Keys.Alice.Address.Value);
