@@ -120,7 +120,7 @@ public sealed class JournalAuditor
             try
             {
                 CheckTransition(row, e, kind, id, r.Command);
-                Apply(row, e, kind, id);
+                Apply(row, e, kind, id, r.Command);
             }
             catch (Exception x) when (x is InvalidOperationException or OverflowException or ArgumentException or FormatException or KeyNotFoundException)
             {
@@ -229,7 +229,7 @@ public sealed class JournalAuditor
                         if (agent.InFlight is not { } inFlight) return (null, "no operation of this agent was in flight");
                         var result = e is AgentOperationAborted aborted
                             ? new AccountStepResult(id, inFlight.Envelope.Digest, [], aborted.Code, aborted.Message)
-                            : _stepEvents.TryGetValue(inFlight.Envelope.Digest, out var ids)
+                            : _stepEvents.Remove(inFlight.Envelope.Digest, out var ids)
                                 ? new AccountStepResult(id, inFlight.Envelope.Digest, ids)
                                 : null;
                         return result is null
@@ -345,7 +345,7 @@ public sealed class JournalAuditor
     };
 
     /// <summary>Evolves the entity with the recorded event (as recovery would) and keeps the books.</summary>
-    private void Apply(JournalRow row, PotEvent e, EntityKind kind, string id)
+    private void Apply(JournalRow row, PotEvent e, EntityKind kind, string id, ISignedMessage? command)
     {
         switch (kind)
         {
@@ -354,7 +354,8 @@ public sealed class JournalAuditor
                 var after = before.Apply(e, settings.Ledger);
                 _accounts[id] = after;
                 _held += after.Holdings - (BigInteger)before.Holdings;
-                if (e.Meta.Envelope is { } envelope && envelope.Signer.Value == id)
+                // An agent operation's account step: kept until the agent completes the operation with it.
+                if (command is IAgentCommand && e.Meta.Envelope is { } envelope && envelope.Signer.Value == id)
                     _stepEvents[envelope.Digest] = _stepEvents.GetValueOrDefault(envelope.Digest, []).Add(EntityIds.EventId(row.PersistenceId, row.SequenceNr));
                 break;
             case EntityKind.Agent:

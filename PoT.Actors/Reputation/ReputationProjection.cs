@@ -29,15 +29,19 @@ public sealed class GetReputation
     public static readonly GetReputation Instance = new();
 }
 
-/// <summary>The read models at one offset, with their digest and how far the journal has got.</summary>
-public sealed record ReputationView(ReputationState State, string Digest, long JournalOrdering);
+/// <summary>The read models at one offset, with their digest, how far the journal has got, and the offset the
+/// database holds (at most one save behind).</summary>
+public sealed record ReputationView(ReputationState State, string Digest, long JournalOrdering, long StoredOffset);
 
 /// <summary>
-/// The reputation projection: reads the journal in pages after its stored offset (<see cref="JournalPages"/>), folds
-/// each page with <see cref="ReputationState.Apply"/>, and stores the changed rows and the new offset in one
-/// transaction (<see cref="ReadModelStore"/>) before it reads on; caught up, it polls. It answers queries from the
-/// state it last stored. Any failure (the database busy past its timeout, an undecodable row, a conflicting writer)
-/// stops it; <see cref="PropsFor"/> restarts it with back-off, and it resumes from what is stored.
+/// The reputation projection: reads the journal in pages after its offset (<see cref="JournalPages"/>), folds each
+/// page with <see cref="ReputationState.Apply"/>, and stores the changed rows and the new offset in one transaction
+/// (<see cref="ReadModelStore"/>). Reading and folding go on while a save waits for SQLite's write lock (under full
+/// ingest the journal holds it most of the time): the next save then writes everything folded meanwhile, so a busy
+/// database costs bigger transactions, not lag. Queries are answered from the newest fold — the same rows the
+/// database will hold at that offset, since the fold is deterministic. Caught up, it polls. Any failure (the
+/// database busy past its timeout, an undecodable row, a conflicting writer) stops it; <see cref="PropsFor"/>
+/// restarts it with back-off, and it resumes from what is stored.
 /// </summary>
 public sealed class ReputationProjection : ReceiveActor, IWithTimers
 {
@@ -52,11 +56,15 @@ public sealed class ReputationProjection : ReceiveActor, IWithTimers
         public static readonly Pull Instance = new();
     }
 
+    private static readonly TimeSpan SlowSave = TimeSpan.FromMilliseconds(250);
+
     private readonly JournalPages _journal;
     private readonly ReadModelStore _store;
     private readonly ReputationOptions _options;
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private ReputationState _state = ReputationState.Empty;
+    private ReputationState _folded = ReputationState.Empty;
+    private ReputationState _stored = ReputationState.Empty;
+    private bool _reading, _saving;
     private long _journalOrdering;
     private (long Offset, string Digest)? _digest;
 
@@ -69,37 +77,59 @@ public sealed class ReputationProjection : ReceiveActor, IWithTimers
         _options = options;
         Receive<Loaded>(loaded =>
         {
-            _state = loaded.State;
-            _log.Info("reputation projection resuming after ordering {0}", _state.Offset);
+            _folded = _stored = loaded.State;
+            _log.Info("reputation projection resuming after ordering {0}", _stored.Offset);
             Self.Tell(Pull.Instance);
         });
-        Receive<Pull>(_ => _journal.After(_state.Offset, _options.PageSize)
-            .ContinueWith(async rows => new PageRead(await rows, await _journal.MaxOrdering()), TaskScheduler.Default).Unwrap()
-            .PipeTo(Self));
+        Receive<Pull>(_ =>
+        {
+            if (_reading) return;
+            _reading = true;
+            _journal.After(_folded.Offset, _options.PageSize)
+                .ContinueWith(async rows => new PageRead(await rows, await _journal.MaxOrdering()), TaskScheduler.Default).Unwrap()
+                .PipeTo(Self);
+        });
         Receive<PageRead>(page =>
         {
-            _journalOrdering = Math.Max(page.JournalOrdering, _state.Offset);
+            _reading = false;
+            _journalOrdering = Math.Max(page.JournalOrdering, _folded.Offset);
             if (page.Rows.Count == 0)
             {
                 Timers.StartSingleTimer("pull", Pull.Instance, _options.PollInterval);
                 return;
             }
-            var before = _state;
-            var after = Fold(before, page.Rows, _options.Parameters);
-            Task.Run(() =>
-            {
-                _store.Save(before, after);
-                return new Saved(after);
-            }).PipeTo(Self);
+            _folded = Fold(_folded, page.Rows, _options.Parameters);
+            SaveIfIdle();
+            Self.Tell(Pull.Instance);
         });
         Receive<Saved>(saved =>
         {
-            _state = saved.State;
-            Self.Tell(Pull.Instance);
+            _stored = saved.State;
+            _saving = false;
+            SaveIfIdle();
         });
-        Receive<GetReputation>(_ => Sender.Tell(new ReputationView(_state, Digest(), Math.Max(_journalOrdering, _state.Offset))));
+        Receive<GetReputation>(_ => Sender.Tell(new ReputationView(_folded, Digest(), Math.Max(_journalOrdering, _folded.Offset), _stored.Offset)));
         Receive<Status.Failure>(failure => throw new InvalidOperationException("the reputation projection failed; restarting from its stored offset",
             failure.Cause));
+    }
+
+    /// <summary>One save at a time, from the last stored state to the newest fold (the store writes only the rows
+    /// that differ, and moves the offset only if it is still where the last save left it).</summary>
+    private void SaveIfIdle()
+    {
+        if (_saving || _folded.Offset == _stored.Offset) return;
+        _saving = true;
+        var (before, after, log) = (_stored, _folded, _log);
+        Task.Run(() =>
+        {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            _store.Save(before, after);
+            var took = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+            if (took > SlowSave)
+                log.Warning("reputation projection: storing orderings {0}–{1} took {2:F0} ms (the database was busy)", before.Offset + 1, after.Offset,
+                    took.TotalMilliseconds);
+            return new Saved(after);
+        }).PipeTo(Self);
     }
 
     protected override void PreStart() => Task.Run(() => new Loaded(_store.Load())).PipeTo(Self);
@@ -114,7 +144,7 @@ public sealed class ReputationProjection : ReceiveActor, IWithTimers
 
     private string Digest()
     {
-        if (_digest is not { } cached || cached.Offset != _state.Offset) _digest = cached = (_state.Offset, _state.Digest());
+        if (_digest is not { } cached || cached.Offset != _folded.Offset) _digest = cached = (_folded.Offset, _folded.Digest());
         return cached.Digest;
     }
 

@@ -8,6 +8,10 @@ namespace PoT.Host.Node;
 public sealed partial class NodeProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _log;
+
+    /// <summary>What the node has printed so far (stdout and stderr).</summary>
+    public IReadOnlyCollection<string> Log => _log;
 
     public Uri Url { get; }
 
@@ -21,9 +25,10 @@ public sealed partial class NodeProcess : IAsyncDisposable
         }
     }
 
-    private NodeProcess(Process process, Uri url)
+    private NodeProcess(Process process, Uri url, System.Collections.Concurrent.ConcurrentQueue<string> log)
     {
         _process = process;
+        _log = log;
         Url = url;
     }
 
@@ -54,7 +59,7 @@ public sealed partial class NodeProcess : IAsyncDisposable
         process.BeginErrorReadLine();
         try
         {
-            return new NodeProcess(process, await up.Task.WaitAsync(within ?? TimeSpan.FromSeconds(60)));
+            return new NodeProcess(process, await up.Task.WaitAsync(within ?? TimeSpan.FromSeconds(60)), log);
         }
         catch (TimeoutException)
         {

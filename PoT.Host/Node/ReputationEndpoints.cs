@@ -73,6 +73,7 @@ public static class ReputationEndpoints
     {
         body["offset"] = view.State.Offset;
         body["journalOrdering"] = view.JournalOrdering;
+        body["storedOffset"] = view.StoredOffset;
         body["digest"] = view.Digest;
         return body;
     }

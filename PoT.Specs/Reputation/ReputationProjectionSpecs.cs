@@ -29,7 +29,8 @@ public sealed class ReputationProjectionSpecs : IDisposable
 
     private static GenesisSpec Genesis => TestNode.Genesis([.. Senders.Select(k => (k, 1_000_000UL))]);
 
-    /// <summary>Waits until the projection has folded the whole journal, then checks it against a rebuild from outside.</summary>
+    /// <summary>Waits until the projection has folded and stored the whole journal, then checks the served and the
+    /// stored read models against a rebuild from outside.</summary>
     private async Task<JObject> AssertCaughtUpAndEqualToARebuild(Func<Task<JObject>> network)
     {
         JObject body = [];
@@ -37,6 +38,7 @@ public sealed class ReputationProjectionSpecs : IDisposable
         {
             body = await network();
             Assert.Equal(await Journal.MaxOrdering(Database), (long)body["offset"]!);
+            Assert.Equal((long)body["offset"]!, (long)body["storedOffset"]!);
         }, TimeSpan.FromSeconds(30));
         var rebuilt = await Journal.Rebuilt(Database);
         Assert.Equal(rebuilt.Offset, (long)body["offset"]!);
