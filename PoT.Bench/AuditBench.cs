@@ -46,8 +46,9 @@ public static class AuditBench
             var report = await AuditRun.Run(new JournalPages(connect), new ReadModelStore(connect), AuditRun.RelayOffset(connect), audit);
             if (!report.Clean) throw new InvalidOperationException($"the journal did not audit clean: {string.Join("; ", report.Findings.Take(5))}");
             var seconds = report.Elapsed.TotalSeconds;
-            Console.WriteLine($"audit ({run}): {report.Rows:N0} rows, {report.Envelopes:N0} signed envelopes in {seconds:F1} s: {report.Rows / seconds:N0} rows/s, " +
-                              $"{report.Envelopes / seconds:N0} signatures/s = {report.Envelopes / seconds / recovery:F2} x raw recovery on {cores} cores; verdict clean");
+            Console.WriteLine($"audit ({run}): {report.Rows:N0} rows, {report.Envelopes:N0} signed envelopes in {seconds:F1} s: {report.Rows / seconds:N0} events/s = " +
+                              $"{report.Rows / seconds / recovery:F2} x raw recovery on {cores} cores; {report.Envelopes / seconds:N0} signatures/s = " +
+                              $"{report.Envelopes / seconds / recovery:F2} x; verdict clean");
             Console.WriteLine($"  (pages decoded and verified on every core: {report.Preparing.TotalSeconds:F1} s of wall time; checked in order on one thread: " +
                               $"{report.Checking.TotalSeconds:F1} s, {report.Checking.TotalMicroseconds / report.Rows:F0} µs a row; the two overlap; {(Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMicroseconds / report.Envelopes:F0} µs of CPU per envelope)");
         }
