@@ -63,4 +63,11 @@ public static class ErrorCodes
     public const string Timeout = "timeout";
     public const string NotFound = "not-found";
     public const string Unavailable = "unavailable";
+
+    // Tasks
+    public const string InvalidPlan = "invalid-plan";
+    public const string UnknownTemplate = "unknown-template";
+    public const string UnknownDependency = "unknown-dependency";
+    public const string PlanCycle = "plan-cycle";
+    public const string NoAgentForCapability = "no-agent-for-capability";
 }

@@ -19,6 +19,10 @@ public static partial class AgentRules
     [GeneratedRegex("^[a-z0-9][a-z0-9._:/-]{0,63}$")]
     private static partial Regex CapabilityPattern();
 
+    /// <summary>1-64 characters of a-z, 0-9, '.', '_', ':', '/' or '-', starting with a letter or digit: the rule for
+    /// capabilities (and for the step ids of task plans, which the Planner checks with it).</summary>
+    public static bool IsWellFormedCapability(string capability) => CapabilityPattern().IsMatch(capability);
+
     public static string? AgentIdProblem(string agentId) => AgentIdPattern().IsMatch(agentId)
         ? null
         : "agentId: 2-64 characters of a-z, 0-9, '.', '_' or '-', starting with a letter or digit";
