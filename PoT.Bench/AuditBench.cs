@@ -36,7 +36,7 @@ public static class AuditBench
 
         var settings = PotConfig.Load(ConfigurationFactory.ParseString($"pot.node.data-dir = {PotConfig.Quote(dir)}"));
         var audit = new AuditSettings(new CommandVerifier(CommandCatalog.Pot, settings.Domain), settings.Ledger, settings.Registry, settings.Consensus,
-            settings.Reputation.Parameters);
+            settings.Reputation.Parameters, settings.Tasks);
         Func<System.Data.Common.DbConnection> connect = () => JournalPages.SqliteConnection(file, writable: false);
         // Twice: the first run pays for JIT and JSON contract warm-up (fixed costs a long journal amortizes), the
         // second shows the rate an auditor sees over most of a long journal.

@@ -12,6 +12,7 @@ var root = new RootCommand("PoT — Proof-of-Training network node and client")
     ProofCommand.Create(),
     ProjectionsCommand.Create(),
     AuditCommand.Create(),
-    SnapshotCommand.Create()
+    SnapshotCommand.Create(),
+    TaskCommand.Create()
 };
 return await root.Parse(args).InvokeAsync();

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Numerics;
 using PoT.Consensus;
 using PoT.Ledger;
+using PoT.Orchestration;
 using PoT.Persistence;
 using PoT.Protocol;
 using PoT.Registry;
@@ -16,6 +17,7 @@ public sealed record AuditSettings(
     RegistryOptions Registry,
     ConsensusOptions Consensus,
     ReputationParameters Reputation,
+    PoT.Orchestration.TaskOptions Tasks,
     int MaxFindings = 1000);
 
 /// <summary>A journal row made ready for the sequential checks, on any thread: decoded, hashed, and its envelope's
@@ -50,6 +52,7 @@ public sealed class JournalAuditor
     private readonly Dictionary<string, AccountState> _accounts = new();
     private readonly Dictionary<string, AgentState> _agents = new();
     private readonly Dictionary<string, RoundState> _rounds = new();
+    private readonly Dictionary<string, TaskState> _tasks = new();
     private readonly Dictionary<long, ValidatorSnapshot> _snapshots = new();
     private readonly Dictionary<string, ImmutableArray<string>> _stepEvents = new();
     private readonly Dictionary<(EntityKind, string), List<Pending>> _pending = new();
@@ -211,6 +214,13 @@ public sealed class JournalAuditor
                 });
                 return delivery is null ? (null, "no signed command or owed delivery explains it") : (AccountRules.Decide(account, delivery), delivery.GetType().Name);
             }
+            case EntityKind.Agent when e is AgentCallRecorded recorded:
+            {
+                var call = (RecordAgentCall?)Consume(row, kind, id, m => m is RecordAgentCall c && c.Stamp == recorded.Stamp);
+                return call is null
+                    ? (null, "no task reported this call")
+                    : (SlaRules.Record(_agents.GetValueOrDefault(id) ?? AgentState.Empty(id), call, settings.Tasks), "the call a task reported");
+            }
             case EntityKind.Agent:
             {
                 var agent = _agents.GetValueOrDefault(id) ?? AgentState.Empty(id);
@@ -258,6 +268,8 @@ public sealed class JournalAuditor
                 }
                 return (RoundRules.Close(round, at), "the reveal deadline");
             }
+            case EntityKind.Task:
+                return DecideTask(row, e, id);
             default:
             {
                 var delivery = Consume(row, kind, id, m => (e, m) switch
@@ -271,6 +283,36 @@ public sealed class JournalAuditor
                     ? (null, "no owed delivery explains it")
                     : (ValidatorSetRules.Decide(_validators, delivery, settings.Consensus), delivery.GetType().Name);
             }
+        }
+    }
+
+    /// <summary>A task's events come from its escrow (an owed delivery), or from what its executor reported — which the
+    /// event itself records — or from its deadline: each is re-decided by <see cref="TaskRules"/>, which hold the money
+    /// rules (a price that fits the escrow, one payment per step, the refund).</summary>
+    private (Decision? Decision, string Input) DecideTask(JournalRow row, PotEvent e, string id)
+    {
+        var task = _tasks.GetValueOrDefault(id) ?? TaskState.Empty(id);
+        switch (e)
+        {
+            case TaskOpened or TaskRefused:
+                var stamp = e is TaskOpened o ? o.Stamp : ((TaskRefused)e).Stamp;
+                var open = (OpenTask?)Consume(row, EntityKind.Task, id, m => m is OpenTask t && t.Stamp == stamp);
+                return open is null ? (null, "no escrow was owed to this task") : (TaskRules.Open(task, open, settings.Tasks), "the escrow");
+            case StepDispatched d:
+                return (TaskRules.Dispatch(task, new DispatchCall(d.StepId, d.AgentId, d.Provider, d.Price), settings.Tasks), $"dispatching step {d.StepId}");
+            case StepSucceeded ok:
+                return (TaskRules.Result(task, new RecordCallResult(ok.StepId, ok.Call, true, ok.Output, null, null, ok.LatencyMs, ok.Attempts), settings.Tasks),
+                    $"the result of call {ok.Call} of step {ok.StepId}");
+            case StepCallFailed f:
+                return (TaskRules.Result(task, new RecordCallResult(f.StepId, f.Call, false, null, f.Code, f.Message, f.LatencyMs, f.Attempts), settings.Tasks),
+                    $"the failure of call {f.Call} of step {f.StepId}");
+            case LateResultIgnored l:
+                return (TaskRules.Result(task, new RecordCallResult(l.StepId, l.Call, true, null, null, null, l.LatencyMs, []), settings.Tasks),
+                    $"a late result of call {l.Call} of step {l.StepId}");
+            case TaskStopped x:
+                return (TaskRules.Stop(task, new StopTask(x.Reason, x.Message), e.Meta.At), $"a stop ({x.Reason})");
+            default:
+                return (null, "no task input explains it");
         }
     }
 
@@ -305,6 +347,8 @@ public sealed class JournalAuditor
         (EntityKind.Account, _) => AccountRules.Decide(Account(id), message) is Decision.Accept,
         (EntityKind.Agent, ConcludeValidation c) => AgentRules.Conclude(_agents.GetValueOrDefault(id) ?? AgentState.Empty(id), c) is Decision.Accept,
         (EntityKind.ValidatorSet, _) => ValidatorSetRules.Decide(_validators, message, settings.Consensus) is Decision.Accept,
+        (EntityKind.Agent, RecordAgentCall c) => SlaRules.Record(_agents.GetValueOrDefault(id) ?? AgentState.Empty(id), c, settings.Tasks) is Decision.Accept,
+        (EntityKind.Task, OpenTask o) => TaskRules.Open(_tasks.GetValueOrDefault(id) ?? TaskState.Empty(id), o, settings.Tasks) is Decision.Accept,
         _ => false
     };
 
@@ -314,6 +358,7 @@ public sealed class JournalAuditor
     {
         CreditTransfer c => c.Amount,
         Credit c => c.Amount,
+        OpenTask o => o.Budget,
         _ => UInt128.Zero
     };
 
@@ -363,6 +408,13 @@ public sealed class JournalAuditor
                 break;
             case EntityKind.Round:
                 _rounds[id] = (_rounds.GetValueOrDefault(id) ?? RoundState.Empty(id)).Apply(e);
+                break;
+            case EntityKind.Task:
+                var taskBefore = _tasks.GetValueOrDefault(id) ?? TaskState.Empty(id);
+                var taskAfter = taskBefore.Apply(e);
+                _tasks[id] = taskAfter;
+                // The escrow a task holds is held tokens, as balances and stakes are.
+                _held += (BigInteger)taskAfter.Held - taskBefore.Held;
                 break;
             default:
                 _validators = _validators.Apply(e);

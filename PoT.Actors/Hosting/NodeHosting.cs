@@ -10,10 +10,11 @@ public static class NodeHosting
     /// <summary>
     /// Everything a PoT node runs, composed from one extension per context: configuration and persistence,
     /// a cluster (one node by default: it joins itself), the ledger, consensus, the registry, the outbox relay, and
-    /// proof verification with the validator duties of <paramref name="validatorKeys"/>, and the reputation projection.
+    /// proof verification with the validator duties of <paramref name="validatorKeys"/>, the reputation projection, and
+    /// task orchestration (with <paramref name="orchestration"/>'s router index and adapters, or its own).
     /// </summary>
     public static AkkaConfigurationBuilder AddPotNode(this AkkaConfigurationBuilder builder, PotSettings settings, TimeProvider clock,
-        IReadOnlyList<PoT.Protocol.EthKey>? validatorKeys = null)
+        IReadOnlyList<PoT.Protocol.EthKey>? validatorKeys = null, OrchestrationServices? orchestration = null)
     {
         if (settings.SqliteFile is { } file)
         {
@@ -31,8 +32,9 @@ public static class NodeHosting
             .AddLedger(settings, clock)
             .AddConsensus(settings, clock)
             .AddRegistry(settings, clock)
+            .AddReputation(settings)
+            .AddOrchestration(settings, clock, orchestration ?? OrchestrationServices.Create(settings, clock))
             .AddOutboxRelay(settings)
-            .AddProofs(settings, clock, validatorKeys ?? [])
-            .AddReputation(settings);
+            .AddProofs(settings, clock, validatorKeys ?? []);
     }
 }

@@ -19,7 +19,8 @@ public static class OutboxHosting
                     [EntityKind.Account] = registry.Get<AccountRegion>(),
                     [EntityKind.Agent] = registry.Get<AgentRegion>(),
                     [EntityKind.Round] = registry.Get<RoundRegion>(),
-                    [EntityKind.ValidatorSet] = registry.Get<ValidatorSetRegion>()
+                    [EntityKind.ValidatorSet] = registry.Get<ValidatorSetRegion>(),
+                    [EntityKind.Task] = registry.Get<TaskRegion>()
                 };
                 return BackoffSupervisor.Props(Backoff.OnFailure(
                     OutboxRelay.PropsFor(regions, settings.Outbox),

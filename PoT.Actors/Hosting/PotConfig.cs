@@ -34,7 +34,9 @@ public sealed record PotSettings(
     PoT.Proofs.ProofsOptions Proofs,
     PoT.Proofs.ValidatorDutyOptions Validator,
     System.Collections.Immutable.ImmutableArray<string> ValidatorKeyFiles,
-    PoT.Reputation.ReputationOptions Reputation)
+    PoT.Reputation.ReputationOptions Reputation,
+    PoT.Orchestration.TaskOptions Tasks,
+    PoT.Adapters.HttpAdapterOptions HttpAdapter)
 {
     public Config Pot => Config.GetConfig("pot");
 
@@ -120,7 +122,9 @@ public static class PotConfig
             PoT.Proofs.ProofsOptions.FromConfig(pot, dataDir),
             new PoT.Proofs.ValidatorDutyOptions(pot.GetTimeSpan("validator.retry-interval"), pot.GetTimeSpan("node.ask-timeout")),
             [.. pot.GetStringList("validator.key-files").Select(f => Path.Combine(dataDir, f))],
-            PoT.Reputation.ReputationOptions.FromConfig(pot));
+            PoT.Reputation.ReputationOptions.FromConfig(pot),
+            PoT.Orchestration.TaskOptions.FromConfig(pot),
+            PoT.Adapters.HttpAdapterOptions.FromConfig(pot));
     }
 
     /// <summary>A HOCON string literal.</summary>

@@ -27,3 +27,7 @@ public sealed class AgentDirectoryActor;
 public sealed class ProofVerifierPool;
 
 public sealed class ReputationProjectionActor;
+
+public sealed class TaskRegion;
+
+public sealed class AgentIndexActor;

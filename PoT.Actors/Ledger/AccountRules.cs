@@ -39,9 +39,16 @@ public static class AccountRules
             SubmitTrainingProof p => OwnAgent(s, p.AgentId) ?? Emit(new AgentCommandAuthorized(p.AgentId)),
             DeregisterAgent d => OwnAgent(s, d.AgentId)
                 ?? Emit(new AgentStakeUnbonding(d.AgentId, s.AgentStakes[d.AgentId], now + options.UnbondingPeriod)),
+            PoT.Orchestration.SubmitTask t => Positive(t.Budget) ?? Deadline(t, now) ?? Funds(s, t.Budget)
+                ?? Emit(new TaskEscrowed(t.TaskId, t.Budget, DateTimeOffset.FromUnixTimeSeconds((long)t.Deadline), t.Goal, t.PlanRequest, t.Input)),
             _ => Rejected(ErrorCodes.UnknownCommandType, $"{command.GetType().Name} is not an account command")
         };
     }
+
+    private static Decision? Deadline(PoT.Orchestration.SubmitTask t, DateTimeOffset now) =>
+        t.Deadline <= (ulong)now.ToUnixTimeSeconds() || t.Deadline > long.MaxValue / 2
+            ? Rejected(ErrorCodes.DeadlinePassed, $"the deadline {t.Deadline} (unix seconds) is not in the future (now {now.ToUnixTimeSeconds()})")
+            : null;
 
     /// <summary>Decides a delivery from another entity. Redeliveries are recognised and change nothing.</summary>
     public static Decision Decide(AccountState s, IPotMessage delivery) => delivery switch

@@ -82,6 +82,7 @@ public static class AccountEvolution
                 Unbonding = s.Unbonding.RemoveAll(u => u.ReleaseAt <= w.MaturedBy)
             },
             AgentCommandAuthorized => s,
+            TaskEscrowed t => s with { Balance = checked(s.Balance - t.Budget) },
             Credited c => s with { Exists = true, Balance = checked(s.Balance + c.Amount), RelayWatermark = c.Stamp },
             StakeSlashed x when x.AgentId is null => s with { ValidatorStake = checked(s.ValidatorStake - x.Amount), RelayWatermark = x.Stamp },
             StakeSlashed { AgentId: { } agentId } x => s with

@@ -95,3 +95,21 @@ public sealed record StakeSlashed(
         }
     }
 }
+
+/// <summary>A task's budget left the balance into escrow; the relay opens task-{taskId} with it (docs/orchestration.md).</summary>
+[Manifest("task-escrowed.v1")]
+public sealed record TaskEscrowed(
+    string TaskId,
+    UInt128 Budget,
+    DateTimeOffset Deadline,
+    string Goal,
+    PoT.Orchestration.PlanRequest Plan,
+    string Input) : LedgerEvent, IOutboxEvent
+{
+    public IEnumerable<OutboxDelivery> Deliveries(OutboxSource source)
+    {
+        var envelope = Meta.Envelope!;
+        yield return new OutboxDelivery(EntityKind.Task, TaskId,
+            new PoT.Orchestration.OpenTask(envelope.Signer, TaskId, Goal, Plan, Input, Budget, Deadline, envelope.Digest, source.Stamp(0)));
+    }
+}

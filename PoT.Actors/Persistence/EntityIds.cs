@@ -6,7 +6,8 @@ public enum EntityKind
     Account,
     Agent,
     Round,
-    ValidatorSet
+    ValidatorSet,
+    Task
 }
 
 /// <summary>The validator set is one sharded entity (a singleton that sharding places and moves).</summary>
@@ -25,6 +26,7 @@ public static class EntityIds
         EntityKind.Agent => "agent",
         EntityKind.Round => "round",
         EntityKind.ValidatorSet => "validator-set",
+        EntityKind.Task => "task",
         _ => throw new ArgumentOutOfRangeException(nameof(kind))
     };
 

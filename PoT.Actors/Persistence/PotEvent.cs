@@ -28,6 +28,9 @@ public interface IRegistryEvent;
 
 public interface IConsensusEvent;
 
+/// <summary>Events of tasks, and of agents' calls and SLA windows (tag: tasks).</summary>
+public interface ITaskEvent;
+
 /// <summary>An event that obliges the node to deliver messages to other entities (see Persistence/Outbox).</summary>
 public interface IOutboxEvent
 {

@@ -12,6 +12,7 @@ public sealed class PotEventTagger : IWriteEventAdapter
     public const string Ledger = "ledger";
     public const string Registry = "registry";
     public const string Consensus = "consensus";
+    public const string Tasks = "tasks";
     public const string Outbox = "outbox";
 
     public string Manifest(object evt) => string.Empty;
@@ -28,6 +29,7 @@ public sealed class PotEventTagger : IWriteEventAdapter
         if (evt is ILedgerEvent) tags.Add(Ledger);
         if (evt is IRegistryEvent) tags.Add(Registry);
         if (evt is IConsensusEvent) tags.Add(Consensus);
+        if (evt is ITaskEvent) tags.Add(Tasks);
         if (evt is IOutboxEvent) tags.Add(Outbox);
         return tags.ToImmutable();
     }

@@ -59,6 +59,12 @@ public static class ErrorCodes
     public const string MalformedProof = "malformed-proof";
     public const string ProofNotFound = "proof-not-found";
 
+    // Task execution (the planner's codes are with the tasks group)
+    public const string TaskExists = "task-exists";
+    public const string TaskStopped = "task-stopped";
+    public const string UnknownTask = "unknown-task";
+    public const string DeadlinePassed = "deadline-passed";
+
     // Node
     public const string Timeout = "timeout";
     public const string NotFound = "not-found";

@@ -20,13 +20,15 @@ public sealed class AgentActor : PotEntity<AgentState>
 
     private readonly RegistryOptions _options;
     private readonly AgentDependencies _dependencies;
+    private readonly PoT.Orchestration.TaskOptions _tasks;
     private readonly Dictionary<string, List<IActorRef>> _waiting = new();
 
-    public AgentActor(string agentId, RegistryOptions options, AgentDependencies dependencies, TimeProvider clock)
+    public AgentActor(string agentId, RegistryOptions options, AgentDependencies dependencies, PoT.Orchestration.TaskOptions tasks, TimeProvider clock)
         : base(EntityIds.PersistenceId(EntityKind.Agent, agentId), AgentState.Empty(agentId), options.SnapshotEvery, clock)
     {
         _options = options;
         _dependencies = dependencies;
+        _tasks = tasks;
 
         Command<Signed>(OnSigned);
         Command<AccountStepResult>(OnAccountStep);
@@ -34,6 +36,14 @@ public sealed class AgentActor : PotEntity<AgentState>
             : new CommandRejected(ErrorCodes.NoValidators, $"round {result.RoundId} could not open: {result.Reason}")));
         Command<ConcludeValidation>(conclusion => Complete(AgentRules.Conclude(State, conclusion), null));
         Command<GetAgent>(_ => Sender.Tell(AgentView.Of(State)));
+        Command<PoT.Orchestration.RecordAgentCall>(call =>
+        {
+            // A call a task reports for the SLA window; not part of any operation in flight.
+            var relay = Sender;
+            if (PoT.Orchestration.SlaRules.Record(State, call, _tasks) is Decision.Accept accept)
+                PersistDecided(accept.Events, Clock.GetUtcNow(), null, _ => relay.Tell(DeliveryAck.Instance));
+            else relay.Tell(DeliveryAck.Instance);
+        });
     }
 
     private void OnSigned(Signed signed)
@@ -119,6 +129,7 @@ public sealed class AgentActor : PotEntity<AgentState>
     protected override (AgentState State, string Head) FromSnapshot(object snapshot) =>
         snapshot is AgentSnapshot s ? (s.State, s.Head) : throw new ArgumentException($"not an agent snapshot: {snapshot.GetType().Name}");
 
-    public static Props PropsFor(string agentId, RegistryOptions options, AgentDependencies dependencies, TimeProvider clock) =>
-        Props.Create(() => new AgentActor(agentId, options, dependencies, clock));
+    public static Props PropsFor(string agentId, RegistryOptions options, AgentDependencies dependencies, PoT.Orchestration.TaskOptions tasks,
+        TimeProvider clock) =>
+        Props.Create(() => new AgentActor(agentId, options, dependencies, tasks, clock));
 }

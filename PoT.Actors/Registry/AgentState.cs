@@ -33,7 +33,8 @@ public sealed record AgentState(
     int RoundsRequested,
     string? ActiveRound,
     uint? LastConsensusScore,
-    long Version)
+    long Version,
+    PoT.Orchestration.AgentSla? Sla = null)
 {
     public static AgentState Empty(string agentId) => new(agentId, AgentStatus.Unregistered, null, null, UInt128.Zero, null, [], 0, null, null, 0);
 
@@ -76,6 +77,7 @@ public static class AgentEvolution
             },
             ValidationStarted => s.Complete([], eventId, options) with { Status = AgentStatus.Validating },
             ValidationNotStarted => s with { InFlight = null, ActiveRound = null },
+            PoT.Orchestration.AgentCallRecorded or PoT.Orchestration.SlaWindowClosed => s with { Sla = (s.Sla ?? PoT.Orchestration.AgentSla.Empty).Apply(e) },
             AgentValidated v => s with
             {
                 Status = v.Verdict switch

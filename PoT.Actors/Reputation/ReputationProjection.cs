@@ -12,7 +12,7 @@ public sealed record ReputationOptions(ReputationParameters Parameters, int Page
     public static ReputationOptions FromConfig(Config pot)
     {
         var r = pot.GetConfig("reputation");
-        return new ReputationOptions(new ReputationParameters(Bps(r, "score-alpha-bps"), Bps(r, "agreement-alpha-bps")), r.GetInt("page-size"),
+        return new ReputationOptions(new ReputationParameters(Bps(r, "score-alpha-bps"), Bps(r, "agreement-alpha-bps"), Bps(r, "latency-alpha-bps")), r.GetInt("page-size"),
             r.GetTimeSpan("poll-interval"), r.GetTimeSpan("min-backoff"), r.GetTimeSpan("max-backoff"));
     }
 

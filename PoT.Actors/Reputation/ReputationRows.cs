@@ -4,8 +4,9 @@ namespace PoT.Reputation;
 
 /// <summary>
 /// An agent's reputation (docs/reputation.md): its status, the validated score (an exponential moving average of
-/// its rounds' consensus scores, millionths), its rounds by verdict, the stake behind it, what was slashed, and the
-/// listing rewards its provider earned for it.
+/// its rounds' consensus scores, millionths, pulled toward 0 by SLA breaches), its rounds by verdict, the stake behind
+/// it, what was slashed, the listing rewards its provider earned for it, and its record on tasks: calls, successful
+/// calls, latency (moving average of successful calls, ms) and SLA breaches.
 /// </summary>
 public sealed record AgentReputation(
     string AgentId,
@@ -20,10 +21,18 @@ public sealed record AgentReputation(
     UInt128 Slashed,
     UInt128 Stake,
     UInt128 ListingRewards,
-    string LastRound)
+    string LastRound,
+    int Calls,
+    int SuccessfulCalls,
+    uint LatencyMs,
+    int SlaBreaches)
 {
     public static AgentReputation New(string agentId, Address provider) =>
-        new(agentId, provider, AgentStatus.Registering, 0, 0, 0, 0, 0, 0, UInt128.Zero, UInt128.Zero, UInt128.Zero, "");
+        new(agentId, provider, AgentStatus.Registering, 0, 0, 0, 0, 0, 0, UInt128.Zero, UInt128.Zero, UInt128.Zero, "", 0, 0, 0, 0);
+
+    /// <summary>Successful calls per 10,000 calls made for tasks (0 before the first call).</summary>
+    [Newtonsoft.Json.JsonIgnore]
+    public uint SuccessRateBps => Calls == 0 ? 0 : (uint)(SuccessfulCalls * 10_000L / Calls);
 
     /// <summary>Judged at least once (approved or rejected): its score means something.</summary>
     public bool Judged => Approved + Rejected > 0;
@@ -88,8 +97,11 @@ public sealed record NetworkTotals(
     int ListedAgents,
     int Validators,
     int RoundsFinalized,
-    long Events)
+    long Events,
+    int Tasks,
+    int TasksCompleted,
+    UInt128 TaskFees)
 {
     public static readonly NetworkTotals Empty = new(UInt128.Zero, UInt128.Zero, UInt128.Zero, UInt128.Zero, UInt128.Zero, UInt128.Zero, UInt128.Zero,
-        0, 0, 0, 0, 0, 0);
+        0, 0, 0, 0, 0, 0, 0, 0, UInt128.Zero);
 }

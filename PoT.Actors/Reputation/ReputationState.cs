@@ -3,15 +3,16 @@ using System.Security.Cryptography;
 using System.Text;
 using PoT.Consensus;
 using PoT.Ledger;
+using PoT.Orchestration;
 using PoT.Persistence;
 using PoT.Registry;
 
 namespace PoT.Reputation;
 
 /// <summary>The moving-average weights of the reputation formulas (hocon/pot.conf, pot.reputation), in basis points.</summary>
-public sealed record ReputationParameters(int ScoreAlphaBps, int AgreementAlphaBps)
+public sealed record ReputationParameters(int ScoreAlphaBps, int AgreementAlphaBps, int LatencyAlphaBps = 2000)
 {
-    public static readonly ReputationParameters Default = new(3000, 2000);
+    public static readonly ReputationParameters Default = new(3000, 2000, 2000);
 }
 
 /// <summary>
@@ -86,6 +87,19 @@ public sealed record ReputationState(
             (EntityKind.Round, RoundFinalized f) => s.Finalize(f, p),
             (EntityKind.Round, EquivocationProven q) => s.Validator(q.Validator.Value, v => v with { Equivocations = v.Equivocations + 1 }),
             (EntityKind.ValidatorSet, ValidatorEjected j) => s.Validator(j.Validator.Value, v => v with { Ejected = true }),
+            (EntityKind.Task, TaskOpened) => s.WithNetwork(n => n with { Tasks = n.Tasks + 1 }),
+            (EntityKind.Task, TaskStopped { Reason: TaskStopReason.Completed }) => s.WithNetwork(n => n with { TasksCompleted = n.TasksCompleted + 1 }),
+            (EntityKind.Task, StepSucceeded ok) => s.Agent(ok.AgentId, null, a => a with
+            {
+                Calls = a.Calls + 1, SuccessfulCalls = a.SuccessfulCalls + 1,
+                LatencyMs = Ema(a.LatencyMs, (uint)Math.Min(ok.LatencyMs, uint.MaxValue), a.SuccessfulCalls > 0, p.LatencyAlphaBps)
+            }).WithNetwork(n => n with { TaskFees = checked(n.TaskFees + ok.Price) }),
+            (EntityKind.Task, StepCallFailed f) when f.Code != StepCallFailed.Interrupted => s.Agent(f.AgentId, null, a => a with { Calls = a.Calls + 1 }),
+            // A breach counts as a round scored 0: the validated score moves toward 0 by α.
+            (EntityKind.Agent, SlaBreached) => s.Agent(id, null, a => a with
+            {
+                SlaBreaches = a.SlaBreaches + 1, Score = Ema(a.Score, 0, true, p.ScoreAlphaBps)
+            }),
             _ => s
         };
     }

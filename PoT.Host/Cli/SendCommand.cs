@@ -96,8 +96,9 @@ public static class SendCommand
         _ => throw new ArgumentException("give the proof as --proof-hash 0x… or --proof-file FILE")
     };
 
-    private static Command Verb(string name, string description, Option[] options, Func<ParseResult, Address, ulong, ISignedMessage> build,
-        bool needsNonce = true)
+    /// <summary>A verb that signs what <paramref name="build"/> makes and posts it to <paramref name="path"/>.</summary>
+    internal static Command Verb(string name, string description, Option[] options, Func<ParseResult, Address, ulong, ISignedMessage> build,
+        bool needsNonce = true, string path = "/v1/commands")
     {
         var command = new Command(name, description) { KeyOption, PasswordOption, NodeOption, NonceOption, DryRunOption };
         foreach (var option in options) command.Options.Add(option);
@@ -119,12 +120,12 @@ public static class SendCommand
                 });
                 return 0;
             }
-            return Cli.Print(await node.Post("/v1/commands", envelope));
+            return Cli.Print(await node.Post(path, envelope));
         }));
         return command;
     }
 
-    private static UInt128 Amount(string text) =>
+    internal static UInt128 Amount(string text) =>
         UInt128.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value)
             ? value
             : throw new FormatException($"'{text}' is not an amount: a whole number of base units, at most 2^128-1");

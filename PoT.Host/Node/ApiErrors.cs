@@ -12,16 +12,18 @@ public static class ApiErrors
         ErrorCodes.PayloadTooLarge => StatusCodes.Status413PayloadTooLarge,
         ErrorCodes.InvalidSignature or ErrorCodes.WrongSigner => StatusCodes.Status401Unauthorized,
         ErrorCodes.NotAgentOwner => StatusCodes.Status403Forbidden,
-        ErrorCodes.UnknownAccount or ErrorCodes.UnknownAgent or ErrorCodes.UnknownRound or ErrorCodes.NotFound => StatusCodes.Status404NotFound,
+        ErrorCodes.UnknownAccount or ErrorCodes.UnknownAgent or ErrorCodes.UnknownRound or ErrorCodes.UnknownTask or ErrorCodes.NotFound => StatusCodes.Status404NotFound,
         ErrorCodes.StaleNonce or ErrorCodes.FutureNonce or ErrorCodes.NonceAlreadyUsed or ErrorCodes.AgentExists
             or ErrorCodes.AgentBusy or ErrorCodes.AgentDeregistered or ErrorCodes.ValidationInProgress or ErrorCodes.AgentListed
             or ErrorCodes.AgentRejected or ErrorCodes.RoundClosed or ErrorCodes.NotCommitteeMember or ErrorCodes.CommitTooLate
             or ErrorCodes.RevealTooEarly or ErrorCodes.RevealTooLate or ErrorCodes.NotCommitted or ErrorCodes.ValidatorEquivocated
-            or ErrorCodes.AlreadyProven => StatusCodes.Status409Conflict,
+            or ErrorCodes.AlreadyProven or ErrorCodes.TaskExists or ErrorCodes.TaskStopped => StatusCodes.Status409Conflict,
         ErrorCodes.NoValidators or ErrorCodes.RevealMismatch or ErrorCodes.InvalidEvidence or ErrorCodes.ProofNotFound => StatusCodes.Status422UnprocessableEntity,
         ErrorCodes.InsufficientFunds or ErrorCodes.InsufficientStake or ErrorCodes.StakeBelowMinimum
             or ErrorCodes.UnbondingNotMatured or ErrorCodes.NothingToWithdraw or ErrorCodes.SelfTransfer
             or ErrorCodes.InvalidAmount or ErrorCodes.AmountOverflow => StatusCodes.Status422UnprocessableEntity,
+        ErrorCodes.DeadlinePassed or ErrorCodes.NoAgentForCapability or ErrorCodes.PlanCycle or ErrorCodes.UnknownDependency
+            or ErrorCodes.UnknownTemplate => StatusCodes.Status422UnprocessableEntity,
         ErrorCodes.Timeout or ErrorCodes.Unavailable => StatusCodes.Status503ServiceUnavailable,
         _ => StatusCodes.Status400BadRequest
     };

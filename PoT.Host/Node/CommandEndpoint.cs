@@ -8,6 +8,7 @@ using Newtonsoft.Json.Linq;
 using PoT.Hosting;
 using PoT.Protocol;
 using PoT.Consensus;
+using PoT.Orchestration;
 using PoT.Registry;
 
 namespace PoT.Host.Node;
@@ -17,7 +18,7 @@ namespace PoT.Host.Node;
 /// signed envelope here (on the request's thread, so every core verifies), then hands the command to the entity
 /// that executes it and maps its answer to HTTP. Nothing is written unless the entity accepts the command.
 /// </summary>
-public sealed class CommandEndpoint(CommandVerifier verifier, ActorRegistry actors, PotSettings settings)
+public sealed class CommandEndpoint(CommandVerifier verifier, ActorRegistry actors, PotSettings settings, OrchestrationServices orchestration, TimeProvider clock)
 {
     private static readonly JsonLoadSettings LoadSettings = new()
     {
@@ -25,7 +26,11 @@ public sealed class CommandEndpoint(CommandVerifier verifier, ActorRegistry acto
         CommentHandling = CommentHandling.Ignore
     };
 
-    public async Task<IResult> Handle(HttpRequest request, CancellationToken cancellationToken)
+    public async Task<IResult> Handle(HttpRequest request, CancellationToken cancellationToken) => await Handle(request, null, cancellationToken);
+
+    /// <summary>Handles a signed envelope; <paramref name="onlyType"/> restricts the door to one command type
+    /// (POST /v1/tasks takes only SubmitTask).</summary>
+    public async Task<IResult> Handle(HttpRequest request, string? onlyType, CancellationToken cancellationToken)
     {
         JObject body;
         try
@@ -48,6 +53,12 @@ public sealed class CommandEndpoint(CommandVerifier verifier, ActorRegistry acto
                 _ => null
             };
             if (idProblem is not null) throw new ProtocolException(ErrorCodes.InvalidField, idProblem);
+            if (onlyType is not null && signed.Envelope.Type != onlyType)
+                throw new ProtocolException(ErrorCodes.UnknownCommandType, $"this endpoint takes {onlyType} envelopes, not {signed.Envelope.Type}");
+            // A task is planned against the agents listed now, before anything is escrowed.
+            if (signed.Command is SubmitTask task
+                && TaskAdmission.Check(task, settings.Tasks, orchestration.Index.Offers, clock.GetUtcNow()) is { } refused)
+                throw new ProtocolException(refused.Code, refused.Message);
         }
         catch (ProtocolException e)
         {

@@ -36,7 +36,9 @@ public static class NodeHost
         builder.Services.AddSingleton(new CommandVerifier(CommandCatalog.Pot, settings.Domain));
         builder.Services.AddSingleton<CommandEndpoint>();
         builder.Services.AddSingleton(new PoT.Proofs.ProofStore(settings.Proofs.Directory));
-        builder.Services.AddAkka("pot", (akka, _) => akka.AddPotNode(settings, clock, validatorKeys));
+        var orchestration = OrchestrationServices.Create(settings, clock);
+        builder.Services.AddSingleton(orchestration);
+        builder.Services.AddAkka("pot", (akka, _) => akka.AddPotNode(settings, clock, validatorKeys, orchestration));
 
         var app = builder.Build();
         app.UseExceptionHandler(errors => errors.Run(async context =>
@@ -53,6 +55,7 @@ public static class NodeHost
         app.MapPotQueries();
         app.MapProofs();
         app.MapReputation();
+        app.MapTasks();
         app.MapFallback((HttpContext context) =>
             ApiErrors.Error(ErrorCodes.NotFound, $"no endpoint {context.Request.Method} {context.Request.Path}"));
         return app;

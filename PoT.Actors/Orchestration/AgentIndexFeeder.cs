@@ -1,0 +1,70 @@
+using Akka.Actor;
+using Akka.Streams;
+using PoT.Persistence;
+using PoT.Registry;
+using PoT.Reputation;
+
+namespace PoT.Orchestration;
+
+/// <summary>
+/// Keeps the router's <see cref="AgentIndex"/> current: folds the "registry" tag with the agent directory's own fold
+/// (status, profile, provider of every agent) and upserts each agent that changed; every
+/// <paramref name="reputationInterval"/> it reads the reputation projection's scores and passes on the ones that
+/// moved. Restarted on failure, it folds again from the start (upserts are idempotent).
+/// </summary>
+public sealed class AgentIndexFeeder : ReceiveActor, IWithTimers
+{
+    private sealed class RefreshReputation
+    {
+        public static readonly RefreshReputation Instance = new();
+    }
+
+    private readonly AgentIndex _index;
+    private readonly IActorRef? _reputation;
+    private readonly Dictionary<string, uint> _scores = new(StringComparer.Ordinal);
+    private AgentDirectoryState _directory = AgentDirectoryState.Empty;
+    private UniqueKillSwitch? _killSwitch;
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public AgentIndexFeeder(AgentIndex index, string queryPluginId, IActorRef? reputation, TimeSpan reputationInterval)
+    {
+        _index = index;
+        _reputation = reputation;
+        Receive<TaggedEvent>(e =>
+        {
+            _directory = _directory.Apply(e.PersistenceId, e.Event, e.Offset);
+            if (!EntityIds.TryParse(e.PersistenceId, out var kind, out var agentId) || kind != EntityKind.Agent) return;
+            if (_directory.Agents.TryGetValue(agentId, out var listing)) _index.Upsert(Candidate(listing, _scores.GetValueOrDefault(agentId)));
+        });
+        Receive<RefreshReputation>(_ => _reputation?.Tell(GetReputation.Instance));
+        Receive<ReputationView>(view =>
+        {
+            foreach (var (agentId, row) in view.State.Agents)
+                if (!_scores.TryGetValue(agentId, out var score) || score != row.Score)
+                {
+                    _scores[agentId] = row.Score;
+                    _index.SetReputation(agentId, row.Score);
+                }
+        });
+        Receive<Status.Failure>(f => throw new InvalidOperationException("the agent index's journal stream failed", f.Cause));
+        _killSwitch = TagFollower.Follow(Context, queryPluginId, PotEventTagger.Registry);
+        _interval = reputationInterval;
+    }
+
+    private readonly TimeSpan _interval;
+
+    protected override void PreStart()
+    {
+        if (_reputation is not null) Timers.StartPeriodicTimer("reputation", RefreshReputation.Instance, TimeSpan.Zero, _interval);
+    }
+
+    public static AgentCandidate Candidate(AgentListing a, uint score) =>
+        new(a.AgentId, a.Provider, a.Profile.Capabilities, a.Profile.Adapter, a.Profile.Endpoint, a.Profile.Config, a.Profile.PricePerCall,
+            a.Profile.SlaP95LatencyMs, a.Profile.SlaSuccessRateBps, score, a.Status == AgentStatus.Listed);
+
+    protected override void PostStop() => _killSwitch?.Shutdown();
+
+    public static Props PropsFor(AgentIndex index, string queryPluginId, IActorRef? reputation, TimeSpan reputationInterval) =>
+        Props.Create(() => new AgentIndexFeeder(index, queryPluginId, reputation, reputationInterval));
+}

@@ -1,0 +1,160 @@
+using Newtonsoft.Json.Linq;
+using PoT.Consensus;
+using PoT.Ledger;
+using PoT.Orchestration;
+using PoT.Protocol;
+using PoT.Registry;
+using PoT.Specs.Support;
+using Xunit;
+
+namespace PoT.Specs.Orchestration;
+
+/// <summary>
+/// Paid tasks on a whole node: real HTTP agents on loopback, agents listed by three validators, the task signed by its
+/// user, escrowed, routed, executed with retries and fallback, settled, and reflected in reputation.
+/// </summary>
+public sealed class TaskEndToEndSpecs : IDisposable
+{
+    private readonly TempDir _dir = new();
+    private static readonly EthKey Provider = EthKey.FromSeed("task-provider");
+    private static readonly EthKey[] Validators = [.. Enumerable.Range(0, 3).Select(i => EthKey.FromSeed($"task-validator-{i}"))];
+
+    /// <summary>Three validators judge every round; one retry per call, fast; every call closes an SLA window.</summary>
+    private const string Rules = """
+        pot.consensus { committee-size = 3, min-committee-size = 3, min-validator-stake = "1000" }
+        pot.adapters.http { max-retries = 1, base-delay = 20ms, max-delay = 50ms }
+        pot.tasks.sla.window-calls = 1
+        """;
+
+    public void Dispose() => _dir.Dispose();
+
+    private Task<TestNode> StartNode() =>
+        TestNode.Start(_dir.Path, TestNode.Genesis([(Provider, 1_000_000UL), (Keys.Alice, 1_000_000UL), .. Validators.Select(v => (v, 100_000UL))]), Rules);
+
+    private static void Expect((int Status, JObject Body) reply) => Assert.True(reply.Status == 200, reply.Body.ToString());
+
+    /// <summary>Registers the agents and has the validators approve each (an opaque proof, votes by hand).</summary>
+    private static async Task List(TestNode node, params (string Id, string Url, ulong Price, uint Score)[] agents)
+    {
+        foreach (var v in Validators) Expect(await node.Send(new StakeAsValidator(v.Address, 5_000, 0), v));
+        await Eventually.Holds(async () => Assert.Equal(3, ((JObject)(await node.Get("/v1/validators")).Body["validators"]!).Count));
+        foreach (var (id, url, price, _) in agents)
+            Expect(await node.Send(new RegisterAgent(Provider.Address, id, ["answer"], "http", url, "", price, 1000, 9000, 2_000,
+                await node.NextNonce(Provider.Address)), Provider));
+        foreach (var (id, _, _, score) in agents)
+        {
+            await Eventually.Holds(async () => Assert.Equal("pending", (string)(await node.Get($"/v1/agents/{id}")).Body["status"]!));
+            Expect(await node.Send(new SubmitTrainingProof(Provider.Address, id, "opaque", HexBytes.From(Keccak.Hash([1])), "ipfs://card",
+                await node.NextNonce(Provider.Address)), Provider));
+            var round = (string)(await node.Get($"/v1/agents/{id}")).Body["activeRound"]!;
+            HexBytes Salt(EthKey v) => HexBytes.From(Keccak.Hash(v.Address.ToBytes()));
+            foreach (var v in Validators) Expect(await node.Send(new CommitVote(v.Address, round, VoteCommitment.Of(Verdict.Approve, score, Salt(v), v.Address)), v));
+            foreach (var v in Validators) Expect(await node.Send(new RevealVote(v.Address, round, (byte)Verdict.Approve, score, Salt(v)), v));
+            await Eventually.Holds(async () => Assert.Equal("listed", (string)(await node.Get($"/v1/agents/{id}")).Body["status"]!), TimeSpan.FromSeconds(20));
+        }
+    }
+
+    /// <summary>Submits a one-step task ("answer") once the router offers the capability (the index follows the journal).</summary>
+    private static async Task<JObject> Submit(TestNode node, string taskId, ulong budget)
+    {
+        JObject body = [];
+        await Eventually.Holds(async () =>
+        {
+            var task = new SubmitTask(Keys.Alice.Address, taskId, "answer a question", "", ["answer"], "", "what is six times seven?", budget,
+                (ulong)DateTimeOffset.UtcNow.AddMinutes(10).ToUnixTimeSeconds(), await node.NextNonce(Keys.Alice.Address));
+            var (status, reply) = await node.PostRaw(CommandVerifier.WireEnvelope(node.Sign(task, Keys.Alice).Envelope).ToString(), "/v1/tasks");
+            Assert.True(status == 200, reply.ToString());
+            body = reply;
+        });
+        return body;
+    }
+
+    private static async Task<JObject> Stopped(TestNode node, string taskId)
+    {
+        JObject task = [];
+        await Eventually.Holds(async () =>
+        {
+            var (status, body) = await node.Get($"/v1/tasks/{taskId}");
+            Assert.Equal(200, status);
+            Assert.Equal("stopped", (string)body["phase"]!);
+            task = body;
+        }, TimeSpan.FromSeconds(30));
+        return task;
+    }
+
+    [Fact]
+    public async Task A_task_completes_on_the_fallback_the_user_pays_only_the_successful_call_and_reputation_shows_both()
+    {
+        await using var failing = await LoopbackAgent.Failing();
+        await using var answering = await LoopbackAgent.Answering(_ => "42");
+        await using var node = await StartNode();
+        // The failing agent is cheaper and better rated, so the router tries it first.
+        await List(node, ("cheap-failing", failing.Url, 5, 900_000), ("dependable", answering.Url, 20, 600_000));
+        var aliceBefore = await node.Balance(Keys.Alice.Address);
+
+        await Submit(node, "six-times-seven", 100);
+        var task = await Stopped(node, "six-times-seven");
+
+        Assert.True((string)task["stopReason"]! == "completed", task.ToString());
+        var calls = (JArray)task["steps"]![0]!["calls"]!;
+        Assert.Equal(["cheap-failing", "dependable"], calls.Select(c => (string)c["agentId"]!));
+        Assert.Equal(("failed", "agent-error", 2), ((string)calls[0]["status"]!, (string)calls[0]["code"]!, ((JArray)calls[0]["attempts"]!).Count));
+        Assert.Equal("succeeded", (string)calls[1]["status"]!);
+        Assert.Equal("42", (string)task["steps"]![0]!["output"]!);
+        Assert.Equal(("20", "80"), ((string)task["spent"]!, (string)task["refunded"]!));
+        Assert.Equal(2, failing.Calls.Count);
+        Assert.Single(answering.Calls);
+
+        // The user paid the successful call only (20); the failing agent's SLA window breached, and 5 % of its stake
+        // (2,000) came back to the user as compensation.
+        await Eventually.Holds(async () => Assert.Equal(aliceBefore - 20 + 100, await node.Balance(Keys.Alice.Address)), TimeSpan.FromSeconds(20));
+        await Eventually.Holds(async () =>
+        {
+            var bad = (await node.Get("/v1/reputation/agents/cheap-failing")).Body;
+            var good = (await node.Get("/v1/reputation/agents/dependable")).Body;
+            Assert.Equal((1, 0, 1, "100"), ((int)bad["calls"]!, (int)bad["successfulCalls"]!, (int)bad["slaBreaches"]!, (string)bad["slashed"]!));
+            Assert.Equal((1, 1, 0), ((int)good["calls"]!, (int)good["successfulCalls"]!, (int)good["slaBreaches"]!));
+            Assert.True((uint)bad["score"]! < 900_000, "a breach lowers the score");
+        }, TimeSpan.FromSeconds(20));
+    }
+
+    [Fact]
+    public async Task A_task_that_asks_for_a_capability_no_agent_offers_is_refused_before_anything_is_escrowed()
+    {
+        await using var node = await StartNode();
+        var before = await node.Account(Keys.Alice.Address);
+        var task = new SubmitTask(Keys.Alice.Address, "nobody-home", "", "", ["translate"], "", "hola", 100,
+            (ulong)DateTimeOffset.UtcNow.AddMinutes(10).ToUnixTimeSeconds(), 0);
+
+        var (status, body) = await node.PostRaw(CommandVerifier.WireEnvelope(node.Sign(task, Keys.Alice).Envelope).ToString(), "/v1/tasks");
+
+        Assert.Equal(422, status);
+        Assert.Equal(ErrorCodes.NoAgentForCapability, (string)body["error"]!["code"]!);
+        Assert.Equal(before.ToString(), (await node.Account(Keys.Alice.Address)).ToString());
+        Assert.Equal(404, (await node.Get("/v1/tasks/nobody-home")).Status);
+    }
+
+    [Fact]
+    public async Task A_node_restarted_mid_call_resumes_the_task_pays_once_and_leaks_no_escrow()
+    {
+        await using var slow = await LoopbackAgent.Answering(_ => "done", delay: TimeSpan.FromSeconds(1));
+        UInt128 aliceBefore;
+        await using (var node = await StartNode())
+        {
+            await List(node, ("slow-agent", slow.Url, 30, 800_000));
+            aliceBefore = await node.Balance(Keys.Alice.Address);
+            await Submit(node, "survives-restart", 100);
+            await Eventually.Holds(() => { Assert.NotEmpty(slow.Calls); return Task.CompletedTask; });
+        }
+
+        await using var restarted = await TestNode.Start(_dir.Path, null, Rules);
+        var task = await Stopped(restarted, "survives-restart");
+
+        Assert.True((string)task["stopReason"]! == "completed", task.ToString());
+        var calls = (JArray)task["steps"]![0]!["calls"]!;
+        Assert.Equal(StepCallFailed.Interrupted, (string)calls[0]["code"]!);
+        Assert.Equal("succeeded", (string)calls[calls.Count - 1]["status"]!);
+        Assert.Equal(("30", "70", "0"), ((string)task["spent"]!, (string)task["refunded"]!, (string)task["held"]!));
+        await Eventually.Holds(async () => Assert.Equal(aliceBefore - 30, await restarted.Balance(Keys.Alice.Address)), TimeSpan.FromSeconds(20));
+    }
+}
