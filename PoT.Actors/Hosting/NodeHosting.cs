@@ -33,7 +33,7 @@ public static class NodeHosting
             .AddConsensus(settings, clock)
             .AddRegistry(settings, clock)
             .AddReputation(settings)
-            .AddOrchestration(settings, clock, orchestration ?? OrchestrationServices.Create(settings, clock))
+            .AddOrchestration(settings, clock, orchestration ?? OrchestrationServices.Create(settings))
             .AddOutboxRelay(settings)
             .AddProofs(settings, clock, validatorKeys ?? []);
     }

@@ -13,8 +13,9 @@ public sealed class OrchestrationServices(AgentIndex index, IAgentAdapter adapte
 
     public IAgentAdapter Adapter { get; } = adapter;
 
-    public static OrchestrationServices Create(PotSettings settings, TimeProvider clock) =>
-        new(new AgentIndex(RoutingWeights.FromConfig(settings.Pot)), new HttpAgentAdapter(settings.HttpAdapter, clock));
+    /// <summary>The adapters time real network calls on the real clock, whatever clock the node's rules run on.</summary>
+    public static OrchestrationServices Create(PotSettings settings) =>
+        new(new AgentIndex(RoutingWeights.FromConfig(settings.Pot)), new HttpAgentAdapter(settings.HttpAdapter, TimeProvider.System));
 
     public void Dispose() => (Adapter as IDisposable)?.Dispose();
 }

@@ -36,7 +36,7 @@ public static class NodeHost
         builder.Services.AddSingleton(new CommandVerifier(CommandCatalog.Pot, settings.Domain));
         builder.Services.AddSingleton<CommandEndpoint>();
         builder.Services.AddSingleton(new PoT.Proofs.ProofStore(settings.Proofs.Directory));
-        var orchestration = OrchestrationServices.Create(settings, clock);
+        var orchestration = OrchestrationServices.Create(settings);
         builder.Services.AddSingleton(orchestration);
         builder.Services.AddAkka("pot", (akka, _) => akka.AddPotNode(settings, clock, validatorKeys, orchestration));
 

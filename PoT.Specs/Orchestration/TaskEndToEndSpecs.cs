@@ -116,6 +116,18 @@ public sealed class TaskEndToEndSpecs : IDisposable
             Assert.Equal((1, 1, 0), ((int)good["calls"]!, (int)good["successfulCalls"]!, (int)good["slaBreaches"]!));
             Assert.True((uint)bad["score"]! < 900_000, "a breach lowers the score");
         }, TimeSpan.FromSeconds(20));
+
+        // `pot task watch` tells the story and exits 0 for a completed task; `pot audit` re-checks every task event.
+        var (watchExit, summary, progress) = await PotCli.Run("task", "watch", "six-times-seven", "--node", node.Http.BaseAddress!.ToString());
+        Assert.True(watchExit == 0, progress);
+        Assert.Equal("20", (string)JObject.Parse(summary)["spent"]!);
+        Assert.Contains("cheap-failing", progress);
+        var config = _dir.File("node.conf");
+        await File.WriteAllTextAsync(config, Rules);
+        var copy = _dir.File("audit.db");
+        Assert.Equal(0, (await PotCli.Run("snapshot", "--db", node.Settings.SqliteFile!, "--out", copy)).ExitCode);
+        var (auditExit, report, auditError) = await PotCli.Run("audit", "--db", copy, "--config", config, "--json");
+        Assert.True(auditExit == 0, report + auditError);
     }
 
     [Fact]
