@@ -73,7 +73,8 @@ public sealed class Eip712Specs
             new PoT.Consensus.CommitVote(Keys.Alice.Address, "agent-1.1", HexBytes.From(Keccak.Hash([4]))),
             new PoT.Consensus.RevealVote(Keys.Alice.Address, "agent-1.1", 2, 999_999, HexBytes.From(Keccak.Hash([5]))),
             new PoT.Consensus.ReportEquivocation(Keys.Alice.Address, "agent-1.1", Keys.Bob.Address, "CommitVote", """{"a":1}""",
-                HexBytes.From(new byte[65]), """{"b":2}""", HexBytes.From([1, 2, 3]))
+                HexBytes.From(new byte[65]), """{"b":2}""", HexBytes.From([1, 2, 3])),
+            new PoT.Orchestration.SubmitTask(Keys.Alice.Address, "task-1", "answer", "", ["retrieve", "answer"], "", "what is PoT?", 500, 1_800_000_000, 9)
         ];
         Assert.Equal(CommandCatalog.Pot.TypeNames.Order(), commands.Select(CommandCatalog.Pot.TypeNameOf).Order());
         foreach (var command in commands)

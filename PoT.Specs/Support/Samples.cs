@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Newtonsoft.Json.Linq;
 using PoT.Consensus;
 using PoT.Ledger;
+using PoT.Orchestration;
 using PoT.Persistence;
 using PoT.Protocol;
 using PoT.Registry;
@@ -140,5 +141,46 @@ public static class Samples
             .Apply(Finalized with { Meta = Meta });
         yield return RoundView.Of(round, At);
         yield return new RoundSnapshot(round, HashChain.Genesis);
+        foreach (var message in Tasks()) yield return message;
+    }
+
+    /// <summary>Tasks: the command, what the relay carries, every event, the state as snapshot and view.</summary>
+    private static IEnumerable<IPotMessage> Tasks()
+    {
+        var plan = PlanRequest.FromCapabilities("retrieve", "answer");
+        var attempts = ImmutableArray.Create(new CallAttempt(1, false, 500, "agent-error", 12), new CallAttempt(2, true, 200, null, 30));
+        yield return new SubmitTask(Keys.Alice.Address, "task-1", "answer", "", ["retrieve", "answer"], "", "what is PoT?", 500, 1_800_000_000, 9);
+        var open = new OpenTask(Keys.Alice.Address, "task-1", "answer", plan, "what is PoT?", 500, At.AddMinutes(10), "0xab", new RelayStamp(20, 0));
+        yield return open;
+        yield return new DispatchCall("step-1", "agent-1", Keys.Bob.Address, 40);
+        yield return new RecordCallResult("step-1", 1, true, new Newtonsoft.Json.Linq.JObject { ["answer"] = 42 }, null, null, 30, attempts);
+        yield return new StopTask(TaskStopReason.NoAgent, "no listed agent offers 'answer'");
+        yield return new GetTask("task-1");
+        yield return new RecordAgentCall("agent-1", "task-1", Keys.Alice.Address, true, 30, new RelayStamp(21, 3));
+        PotEvent[] events =
+        [
+            new TaskEscrowed("task-1", 500, At.AddMinutes(10), "answer", plan, "what is PoT?"),
+            new TaskOpened(Keys.Alice.Address, "answer", "what is PoT?", 500, At.AddMinutes(10), TaskPlan.Chain(["retrieve", "answer"]), "0xab",
+                new RelayStamp(20, 0)),
+            new TaskRefused(Keys.Alice.Address, 500, "0xcd", ErrorCodes.TaskExists, new RelayStamp(22, 0)),
+            new StepDispatched("step-1", 1, "agent-1", Keys.Bob.Address, 40),
+            new StepSucceeded("step-1", 1, "agent-1", Keys.Bob.Address, 40, new FeeSplit(36, 2, 2), Keys.Carol.Address, Keys.Mallory.Address,
+                Keys.Alice.Address, 30, new Newtonsoft.Json.Linq.JValue("42"), attempts),
+            new StepCallFailed("step-2", 1, "agent-2", "step-timeout", "no answer within 30 s", 30_000, [], Keys.Alice.Address),
+            new LateResultIgnored("step-2", 1, "agent-2", 31_000),
+            new TaskStopped(TaskStopReason.Completed, "all 2 steps done", 40, 460, Keys.Alice.Address),
+            new AgentCallRecorded("task-1", Keys.Alice.Address, false, 30, new RelayStamp(21, 3)),
+            new SlaWindowMet(1, 20, 20, 10_000, 45),
+            new SlaBreached(2, 20, 15, 7_500, 900, "success rate 7500 bps < declared 9900", Keys.Bob.Address, 500, [new Weighted(Keys.Alice.Address, 5)])
+        ];
+        var state = TaskState.Empty("task-1");
+        foreach (var e in events.Skip(1).Take(4))
+        {
+            var sealedEvent = e with { Meta = Meta };
+            if (e is not TaskRefused) state = state.Apply(sealedEvent);
+        }
+        foreach (var e in events) yield return e with { Meta = Meta };
+        yield return new TaskSnapshot(state, HashChain.Genesis);
+        yield return TaskView.Of(state);
     }
 }
