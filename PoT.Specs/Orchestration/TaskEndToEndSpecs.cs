@@ -28,8 +28,9 @@ public sealed class TaskEndToEndSpecs : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private Task<TestNode> StartNode() =>
-        TestNode.Start(_dir.Path, TestNode.Genesis([(Provider, 1_000_000UL), (Keys.Alice, 1_000_000UL), .. Validators.Select(v => (v, 100_000UL))]), Rules);
+    private Task<TestNode> StartNode(TimeProvider? clock = null) =>
+        TestNode.Start(_dir.Path, TestNode.Genesis([(Provider, 1_000_000UL), (Keys.Alice, 1_000_000UL), .. Validators.Select(v => (v, 100_000UL))]), Rules,
+            clock);
 
     private static void Expect((int Status, JObject Body) reply) => Assert.True(reply.Status == 200, reply.Body.ToString());
 
@@ -55,13 +56,13 @@ public sealed class TaskEndToEndSpecs : IDisposable
     }
 
     /// <summary>Submits a one-step task ("answer") once the router offers the capability (the index follows the journal).</summary>
-    private static async Task<JObject> Submit(TestNode node, string taskId, ulong budget)
+    private static async Task<JObject> Submit(TestNode node, string taskId, ulong budget, DateTimeOffset? deadline = null)
     {
         JObject body = [];
         await Eventually.Holds(async () =>
         {
             var task = new SubmitTask(Keys.Alice.Address, taskId, "answer a question", "", ["answer"], "", "what is six times seven?", budget,
-                (ulong)DateTimeOffset.UtcNow.AddMinutes(10).ToUnixTimeSeconds(), await node.NextNonce(Keys.Alice.Address));
+                (ulong)(deadline ?? DateTimeOffset.UtcNow.AddMinutes(10)).ToUnixTimeSeconds(), await node.NextNonce(Keys.Alice.Address));
             var (status, reply) = await node.PostRaw(CommandVerifier.WireEnvelope(node.Sign(task, Keys.Alice).Envelope).ToString(), "/v1/tasks");
             Assert.True(status == 200, reply.ToString());
             body = reply;
@@ -144,6 +145,47 @@ public sealed class TaskEndToEndSpecs : IDisposable
         Assert.Equal(ErrorCodes.NoAgentForCapability, (string)body["error"]!["code"]!);
         Assert.Equal(before.ToString(), (await node.Account(Keys.Alice.Address)).ToString());
         Assert.Equal(404, (await node.Get("/v1/tasks/nobody-home")).Status);
+    }
+
+    [Fact]
+    public async Task A_task_whose_agents_all_cost_more_than_its_budget_stops_with_budget_exhausted_and_a_full_refund()
+    {
+        await using var agent = await LoopbackAgent.Answering(_ => "never asked");
+        await using var node = await StartNode();
+        await List(node, ("pricey", agent.Url, 30, 800_000));
+        var before = await node.Balance(Keys.Alice.Address);
+
+        await Submit(node, "too-cheap", 20);
+        var task = await Stopped(node, "too-cheap");
+
+        Assert.Equal("budgetExhausted", (string)task["stopReason"]!);
+        Assert.Contains("asks 30", (string)task["stopMessage"]!);
+        Assert.Equal(("0", "20"), ((string)task["spent"]!, (string)task["refunded"]!));
+        Assert.Empty(agent.Calls);
+        await Eventually.Holds(async () => Assert.Equal(before, await node.Balance(Keys.Alice.Address)));
+    }
+
+    [Fact]
+    public async Task A_task_past_its_deadline_stops_with_deadline_exceeded_and_its_late_answer_is_never_paid()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var slow = await LoopbackAgent.Answering(_ => "too late", delay: TimeSpan.FromSeconds(1));
+        await using var node = await StartNode(clock);
+        await List(node, ("slow", slow.Url, 30, 800_000));
+        var before = await node.Balance(Keys.Alice.Address);
+
+        await Submit(node, "in-a-hurry", 100, clock.GetUtcNow().AddMinutes(1));
+        await Eventually.Holds(() =>
+        {
+            Assert.NotEmpty(slow.Calls);
+            return Task.CompletedTask;
+        });
+        clock.Advance(TimeSpan.FromMinutes(2));
+        var task = await Stopped(node, "in-a-hurry");
+
+        Assert.Equal("deadlineExceeded", (string)task["stopReason"]!);
+        Assert.Equal(("0", "100", "0"), ((string)task["spent"]!, (string)task["refunded"]!, (string)task["held"]!));
+        await Eventually.Holds(async () => Assert.Equal(before, await node.Balance(Keys.Alice.Address)));
     }
 
     [Fact]
