@@ -298,6 +298,24 @@ public sealed class HttpAgentAdapterSpecs : IAsyncLifetime
         Assert.Single(_server.Requests("/a"));
     }
 
+    [Fact]
+    public async Task Cancelling_a_request_in_flight_returns_cancelled_and_reports_the_interrupted_attempt()
+    {
+        _server.On("/a", Replies.After(TimeSpan.FromSeconds(30), Replies.Json(200, "{}")));
+        using var cancel = new CancellationTokenSource();
+
+        var call = Adapter().Call(Request("/a"), null, cancel.Token);
+        await _server.WaitUntil(() => _server.InFlight("/a") == 1, "the request in flight");
+        cancel.Cancel();
+        var response = await call;
+
+        Assert.Equal(AgentErrorCodes.Cancelled, response.ErrorCode);
+        var attempt = Assert.Single(response.Attempts);
+        Assert.Equal((AgentErrorCodes.Cancelled, false), (attempt.ErrorCode, attempt.Retryable));
+        await _server.WaitUntil(() => _server.InFlight("/a") == 0, "the request abandoned");
+        Assert.Single(_server.Requests("/a"));
+    }
+
     // ---- circuit breaker ----
 
     [Fact]
