@@ -252,7 +252,7 @@ public sealed class HttpAgentAdapter : IAgentAdapter, IDisposable
             using var response = await _client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, context.CancellationToken)
                 .ConfigureAwait(false);
             var status = (int)response.StatusCode;
-            var body = await ReadBodyAsync(response.Content, status, context.CancellationToken).ConfigureAwait(false);
+            var body = await ReadBodyAsync(response.Content, status, call.Method == HttpMethod.Head, context.CancellationToken).ConfigureAwait(false);
             return Outcome.FromResult(new HttpReply(status, response.ReasonPhrase, response.Content.Headers.ContentType, body,
                 status is 429 or 503 ? RetryAfter(response.Headers.RetryAfter) : null));
         }
@@ -262,10 +262,11 @@ public sealed class HttpAgentAdapter : IAgentAdapter, IDisposable
         }
     }
 
-    private async Task<string> ReadBodyAsync(HttpContent content, int status, CancellationToken cancellationToken)
+    private async Task<string> ReadBodyAsync(HttpContent content, int status, bool head, CancellationToken cancellationToken)
     {
         var max = _options.MaxResponseBytes;
-        if (content.Headers.ContentLength > max)
+        // (a HEAD response declares the length of the body it does not send)
+        if (!head && content.Headers.ContentLength > max)
             throw new ResponseTooLargeException(status, max);
         var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using var _ = stream.ConfigureAwait(false);

@@ -105,7 +105,7 @@ internal sealed class HttpAgentCall
                     method = m.ToUpperInvariant();
                     break;
                 case "path":
-                    if (value.Type != JTokenType.String || (string)value! is not { Length: > 1 } p || p[0] != '/'
+                    if (value.Type != JTokenType.String || (string)value! is not { Length: > 0 } p || p[0] != '/'
                         || p.Any(ch => ch is '?' or '#' || char.IsWhiteSpace(ch) || char.IsControl(ch)))
                         return Invalid(out problem, "config.path must be a string starting with '/', without '?', '#' or spaces");
                     path = p;

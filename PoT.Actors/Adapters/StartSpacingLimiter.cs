@@ -13,6 +13,9 @@ namespace PoT.Adapters;
 /// simultaneous (one just before a tick, one at it).</remarks>
 internal sealed class StartSpacingLimiter : RateLimiter
 {
+    /// <summary>.NET timers count whole milliseconds and may fire up to one early: added so the spacing is never less.</summary>
+    private static readonly TimeSpan TimerGranularity = TimeSpan.FromMilliseconds(1);
+
     private readonly ConcurrencyLimiter _gate;
     private readonly TimeSpan _spacing;
     private readonly TimeProvider _time;
@@ -50,7 +53,7 @@ internal sealed class StartSpacingLimiter : RateLimiter
     {
         try
         {
-            await Task.Delay(_spacing, _time).ConfigureAwait(false);
+            await Task.Delay(_spacing + TimerGranularity, _time).ConfigureAwait(false);
         }
         finally
         {
