@@ -86,11 +86,12 @@ public sealed class TaskEndToEndSpecs : IDisposable
     [Fact]
     public async Task A_task_completes_on_the_fallback_the_user_pays_only_the_successful_call_and_reputation_shows_both()
     {
-        await using var failing = await LoopbackAgent.Failing();
-        await using var answering = await LoopbackAgent.Answering(_ => "42");
+        await using var agents = await FakeAgentServer.Start();
+        agents.On("/failing", Replies.Text(500, "internal error"));
+        agents.On("/answering", Replies.Json(200, """{"output":"42"}"""));
         await using var node = await StartNode();
         // The failing agent is cheaper and better rated, so the router tries it first.
-        await List(node, ("cheap-failing", failing.Url, 5, 900_000), ("dependable", answering.Url, 20, 600_000));
+        await List(node, ("cheap-failing", agents.Url("/failing"), 5, 900_000), ("dependable", agents.Url("/answering"), 20, 600_000));
         var aliceBefore = await node.Balance(Keys.Alice.Address);
 
         await Submit(node, "six-times-seven", 100);
@@ -103,8 +104,8 @@ public sealed class TaskEndToEndSpecs : IDisposable
         Assert.Equal("succeeded", (string)calls[1]["status"]!);
         Assert.Equal("42", (string)task["steps"]![0]!["output"]!);
         Assert.Equal(("20", "80"), ((string)task["spent"]!, (string)task["refunded"]!));
-        Assert.Equal(2, failing.Calls.Count);
-        Assert.Single(answering.Calls);
+        Assert.Equal(2, agents.Requests("/failing").Count);
+        Assert.Single(agents.Requests("/answering"));
 
         // The user paid the successful call only (20); the failing agent's SLA window breached, and 5 % of its stake
         // (2,000) came back to the user as compensation.
@@ -150,9 +151,10 @@ public sealed class TaskEndToEndSpecs : IDisposable
     [Fact]
     public async Task A_task_whose_agents_all_cost_more_than_its_budget_stops_with_budget_exhausted_and_a_full_refund()
     {
-        await using var agent = await LoopbackAgent.Answering(_ => "never asked");
+        await using var agents = await FakeAgentServer.Start();
+        agents.On("/pricey", Replies.Json(200, """{"output":"never asked"}"""));
         await using var node = await StartNode();
-        await List(node, ("pricey", agent.Url, 30, 800_000));
+        await List(node, ("pricey", agents.Url("/pricey"), 30, 800_000));
         var before = await node.Balance(Keys.Alice.Address);
 
         await Submit(node, "too-cheap", 20);
@@ -161,7 +163,7 @@ public sealed class TaskEndToEndSpecs : IDisposable
         Assert.Equal("budgetExhausted", (string)task["stopReason"]!);
         Assert.Contains("asks 30", (string)task["stopMessage"]!);
         Assert.Equal(("0", "20"), ((string)task["spent"]!, (string)task["refunded"]!));
-        Assert.Empty(agent.Calls);
+        Assert.Empty(agents.Requests("/pricey"));
         await Eventually.Holds(async () => Assert.Equal(before, await node.Balance(Keys.Alice.Address)));
     }
 
@@ -169,17 +171,14 @@ public sealed class TaskEndToEndSpecs : IDisposable
     public async Task A_task_past_its_deadline_stops_with_deadline_exceeded_and_its_late_answer_is_never_paid()
     {
         var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var slow = await LoopbackAgent.Answering(_ => "too late", delay: TimeSpan.FromSeconds(1));
+        await using var agents = await FakeAgentServer.Start();
+        agents.On("/slow", Replies.After(TimeSpan.FromSeconds(1), Replies.Json(200, """{"output":"too late"}""")));
         await using var node = await StartNode(clock);
-        await List(node, ("slow", slow.Url, 30, 800_000));
+        await List(node, ("slow", agents.Url("/slow"), 30, 800_000));
         var before = await node.Balance(Keys.Alice.Address);
 
         await Submit(node, "in-a-hurry", 100, clock.GetUtcNow().AddMinutes(1));
-        await Eventually.Holds(() =>
-        {
-            Assert.NotEmpty(slow.Calls);
-            return Task.CompletedTask;
-        });
+        await agents.WaitUntil(() => agents.RequestCount > 0, "the call");
         clock.Advance(TimeSpan.FromMinutes(2));
         var task = await Stopped(node, "in-a-hurry");
 
@@ -191,14 +190,15 @@ public sealed class TaskEndToEndSpecs : IDisposable
     [Fact]
     public async Task A_node_restarted_mid_call_resumes_the_task_pays_once_and_leaks_no_escrow()
     {
-        await using var slow = await LoopbackAgent.Answering(_ => "done", delay: TimeSpan.FromSeconds(1));
+        await using var agents = await FakeAgentServer.Start();
+        agents.On("/slow", Replies.After(TimeSpan.FromSeconds(1), Replies.Json(200, """{"output":"done"}""")));
         UInt128 aliceBefore;
         await using (var node = await StartNode())
         {
-            await List(node, ("slow-agent", slow.Url, 30, 800_000));
+            await List(node, ("slow-agent", agents.Url("/slow"), 30, 800_000));
             aliceBefore = await node.Balance(Keys.Alice.Address);
             await Submit(node, "survives-restart", 100);
-            await Eventually.Holds(() => { Assert.NotEmpty(slow.Calls); return Task.CompletedTask; });
+            await agents.WaitUntil(() => agents.RequestCount > 0, "the first call");
         }
 
         await using var restarted = await TestNode.Start(_dir.Path, null, Rules);
