@@ -202,6 +202,8 @@ public sealed class TaskEndToEndSpecs : IDisposable
         }
 
         await using var restarted = await TestNode.Start(_dir.Path, null, Rules);
+        // Nobody asks for the task: remembered by sharding, it comes back by itself and calls the agent again.
+        await agents.WaitUntil(() => agents.RequestCount >= 2, "the call after the restart", TimeSpan.FromSeconds(30));
         var task = await Stopped(restarted, "survives-restart");
 
         Assert.True((string)task["stopReason"]! == "completed", task.ToString());
