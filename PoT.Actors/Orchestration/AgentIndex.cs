@@ -6,11 +6,16 @@ namespace PoT.Orchestration;
 /// <para>
 /// Threading: one writer (<see cref="Upsert"/>, <see cref="UpsertAll"/>, <see cref="Remove"/>, <see cref="SetReputation"/>,
 /// <see cref="RecordCall"/>; they also take a lock, so a second writer is safe, only slower), any number of readers
-/// (<see cref="Rank"/>, <see cref="Offers"/>) that never lock. Readers see an immutable snapshot — per capability, an
-/// array of small structs sorted by agent id, rebuilt copy-on-write by Upsert/Remove and published through a volatile
-/// reference — plus, per agent, one small object holding the two values that change often (the reputation score
-/// and the packed recent-call window), written in place with single 32/64-bit volatile writes (the node runs as a
-/// 64-bit process, where those are atomic).
+/// (<see cref="Rank"/>, <see cref="Offers"/>) that never lock.
+/// </para>
+/// <para>
+/// Layout: the score splits into a per-agent part (reputation, recent success rate, recent latency, or −∞ when the
+/// agent breaches its SLA) and a per-capability part (the price term, relative to the capability's dearest agent).
+/// Readers see an immutable snapshot: per capability, parallel arrays sorted by agent id (prices, price terms, each
+/// agent's live cell, the candidates), rebuilt copy-on-write by Upsert/Remove and published through a volatile
+/// reference. The per-agent part changes often (every recorded call, every reputation change), so it lives in one
+/// small object per agent that the writer recomputes and stores with one volatile 64-bit write; a Rank reads it with
+/// one load. (The node runs as a 64-bit process, where those writes are atomic.)
 /// </para>
 /// </summary>
 public sealed class AgentIndex
@@ -18,48 +23,47 @@ public sealed class AgentIndex
     /// <summary>What changes between snapshots: written by the writer, read by <see cref="Rank"/>.</summary>
     private sealed class Live
     {
+        /// <summary>wReputation·reputation + wSuccess·success − wLatency·latency; −∞ when the SLA filter skips the agent.</summary>
+        public double AgentPart;
+
         public uint Reputation;
-
-        /// <summary>The recent window packed in one word: calls (bits 0–15), successes (16–31), p95 latency in µs (32–63).</summary>
-        public long Window;
     }
 
-    private struct Entry
+    /// <summary>One capability's candidates: Listed agents offering it, in agent id order (ordinal), as parallel arrays.</summary>
+    private sealed class Table
     {
-        public UInt128 Price;
-        public double PriceShare;
-        public double DeclaredSuccess;
-        public double SlaP95Us;
-        public ulong SlaP95UsLimit;
-        public long SlaBps;
-        public Live Live;
-        public AgentCandidate Agent;
+        public required Tracked[] Members;
+        public required AgentCandidate[] Agents;
+        public required Live[] Lives;
+        public required UInt128[] Prices;
+        public required double[] PriceTerms;
+        public required UInt128 MaxPrice;
     }
 
-    /// <summary>The writer's record of an agent: the candidate as last upserted, its live values, its recent calls.</summary>
-    private sealed class Tracked(AgentCandidate agent, Live live, int window)
+    /// <summary>The writer's record of an agent: the candidate as last upserted, its live cell, its recent calls.</summary>
+    private sealed class Tracked(AgentCandidate agent, int window)
     {
         public AgentCandidate Agent = agent;
-        public readonly Live Live = live;
+        public readonly Live Live = new();
         public readonly uint[] LatencyUs = new uint[window];
         public readonly bool[] Succeeded = new bool[window];
-        public int Next, Count;
+        public int Next, Calls, Successes;
+        public uint P95Us;
     }
 
-    private sealed class Snapshot(Dictionary<string, Entry[]> byCapability)
+    private sealed class Snapshot(Dictionary<string, Table> byCapability)
     {
-        public readonly Dictionary<string, Entry[]> ByCapability = byCapability;
+        public readonly Dictionary<string, Table> ByCapability = byCapability;
     }
 
     private const int StackTop = 32;
 
     private readonly RoutingWeights _weights;
     private readonly double _wReputation, _wSuccess, _wPrice, _wLatency;
-    private readonly int _minCallsForSla;
     private readonly Lock _write = new();
     private readonly Dictionary<string, Tracked> _agents = new(StringComparer.Ordinal);
     private readonly uint[] _scratch;
-    private volatile Snapshot _snapshot = new(new Dictionary<string, Entry[]>(StringComparer.Ordinal));
+    private volatile Snapshot _snapshot = new(new Dictionary<string, Table>(StringComparer.Ordinal));
     private int _listed;
 
     public AgentIndex(RoutingWeights weights)
@@ -69,7 +73,6 @@ public sealed class AgentIndex
         _wSuccess = weights.SuccessBps / (double)PoT.Consensus.Basis.Points;
         _wPrice = weights.PriceBps / (double)PoT.Consensus.Basis.Points;
         _wLatency = weights.LatencyBps / (double)PoT.Consensus.Basis.Points;
-        _minCallsForSla = weights.MinCallsForSla;
         _scratch = new uint[weights.WindowCalls];
     }
 
@@ -109,11 +112,11 @@ public sealed class AgentIndex
                 }
                 else
                 {
-                    tracked = new Tracked(agent, new Live(), _weights.WindowCalls);
+                    tracked = new Tracked(agent, _weights.WindowCalls);
                     _agents.Add(agent.AgentId, tracked);
                 }
                 if (agent.Listed) _listed++;
-                Volatile.Write(ref tracked.Live.Reputation, agent.ReputationScore);
+                Refresh(tracked);
                 AddRoutedCapabilities(agent, capabilities);
                 changed.Add(agent.AgentId);
             }
@@ -142,7 +145,7 @@ public sealed class AgentIndex
         {
             if (!_agents.TryGetValue(agentId, out var tracked)) return;
             tracked.Agent = tracked.Agent with { ReputationScore = score };
-            Volatile.Write(ref tracked.Live.Reputation, score);
+            Refresh(tracked);
         }
     }
 
@@ -158,16 +161,17 @@ public sealed class AgentIndex
             t.LatencyUs[t.Next] = (uint)Math.Clamp(latency.Ticks / TimeSpan.TicksPerMicrosecond, 0, uint.MaxValue);
             t.Succeeded[t.Next] = success;
             t.Next = (t.Next + 1) % window;
-            t.Count = Math.Min(t.Count + 1, window);
+            t.Calls = Math.Min(t.Calls + 1, window);
             var successes = 0;
-            for (var i = 0; i < t.Count; i++)
+            for (var i = 0; i < t.Calls; i++)
             {
                 _scratch[i] = t.LatencyUs[i];
                 if (t.Succeeded[i]) successes++;
             }
-            Array.Sort(_scratch, 0, t.Count);
-            var p95 = _scratch[P95Rank(t.Count) - 1];
-            Volatile.Write(ref t.Live.Window, Pack(t.Count, successes, p95));
+            Array.Sort(_scratch, 0, t.Calls);
+            t.Successes = successes;
+            t.P95Us = _scratch[P95Rank(t.Calls) - 1];
+            Refresh(t);
         }
     }
 
@@ -176,9 +180,7 @@ public sealed class AgentIndex
     {
         lock (_write)
         {
-            if (!_agents.TryGetValue(agentId, out var t)) return null;
-            var (calls, successes, p95Us) = Unpack(Volatile.Read(ref t.Live.Window));
-            return (calls, successes, TimeSpan.FromMicroseconds(p95Us));
+            return _agents.TryGetValue(agentId, out var t) ? (t.Calls, t.Successes, TimeSpan.FromMicroseconds(t.P95Us)) : null;
         }
     }
 
@@ -191,39 +193,27 @@ public sealed class AgentIndex
     /// deterministic. Skipped: agents priced above <paramref name="maxPrice"/>, agents <paramref name="excluded"/>
     /// (circuit open, already tried; asked only of agents that would otherwise make the top k), and agents whose recent
     /// window holds at least min-calls-for-sla calls and breaches their declared SLA (success rate below it, or p95
-    /// latency above it). One pass over the capability's array keeping the top k; allocates only the result.
+    /// latency above it). One pass over the capability's arrays keeping the top k; allocates only the result.
     /// </summary>
     public IReadOnlyList<RankedAgent> Rank(string capability, UInt128 maxPrice, Func<string, bool>? excluded = null, int k = 3)
     {
-        if (k <= 0 || !_snapshot.ByCapability.TryGetValue(capability, out var entries)) return [];
-        if (k > entries.Length) k = entries.Length;
+        if (k <= 0 || !_snapshot.ByCapability.TryGetValue(capability, out var table)) return [];
+        var lives = table.Lives;
+        var priceTerms = table.PriceTerms;
+        var prices = table.Prices;
+        var agents = table.Agents;
+        var checkPrice = maxPrice < table.MaxPrice;
+        if (k > lives.Length) k = lives.Length;
         Span<int> top = k <= StackTop ? stackalloc int[k] : new int[k];
         Span<double> scores = k <= StackTop ? stackalloc double[k] : new double[k];
         var count = 0;
-        for (var i = 0; i < entries.Length; i++)
+        var threshold = double.NegativeInfinity; // a candidate must beat it: −∞ until the top k is full, then the k-th score
+        for (var i = 0; i < lives.Length && i < priceTerms.Length; i++)
         {
-            ref readonly var e = ref entries[i];
-            if (e.Price > maxPrice) continue;
-            var live = e.Live;
-            var window = Volatile.Read(ref live.Window);
-            double success, latency;
-            var calls = (int)(window & 0xFFFF);
-            if (calls == 0)
-            {
-                success = e.DeclaredSuccess;
-                latency = 0;
-            }
-            else
-            {
-                long successes = (window >> 16) & 0xFFFF;
-                var p95 = (ulong)window >> 32;
-                if (calls >= _minCallsForSla && (successes * PoT.Consensus.Basis.Points < e.SlaBps * calls || p95 > e.SlaP95UsLimit)) continue;
-                success = successes / (double)calls;
-                latency = p95 / e.SlaP95Us;
-            }
-            var score = _wReputation * (Volatile.Read(ref live.Reputation) / Millionths) + _wSuccess * success - _wPrice * e.PriceShare - _wLatency * latency;
-            if (count == k && !(score > scores[k - 1])) continue;
-            if (excluded is not null && excluded(e.Agent.AgentId)) continue;
+            if (checkPrice && prices[i] > maxPrice) continue;
+            var score = Volatile.Read(ref lives[i].AgentPart) - priceTerms[i];
+            if (!(score > threshold)) continue; // also skips −∞: the agent breaches its SLA
+            if (excluded is not null && excluded(agents[i].AgentId)) continue;
             var j = count < k ? count++ : k - 1;
             for (; j > 0 && scores[j - 1] < score; j--)
             {
@@ -232,14 +222,14 @@ public sealed class AgentIndex
             }
             scores[j] = score;
             top[j] = i;
+            if (count == k) threshold = scores[k - 1];
         }
         if (count == 0) return [];
         var ranked = new RankedAgent[count];
         for (var r = 0; r < count; r++)
         {
-            ref readonly var e = ref entries[top[r]];
-            var agent = e.Agent;
-            var reputation = Volatile.Read(ref e.Live.Reputation);
+            var agent = agents[top[r]];
+            var reputation = Volatile.Read(ref lives[top[r]].Reputation);
             ranked[r] = new RankedAgent(agent.ReputationScore == reputation ? agent : agent with { ReputationScore = reputation }, scores[r]);
         }
         return ranked;
@@ -251,10 +241,37 @@ public sealed class AgentIndex
     /// <summary>Nearest rank of the 95th percentile among n values (1-based): ⌈0.95·n⌉.</summary>
     public static int P95Rank(int n) => (95 * n + 99) / 100;
 
-    private static long Pack(int calls, int successes, uint p95Us) => (long)((uint)calls | ((ulong)(uint)successes << 16) | ((ulong)p95Us << 32));
+    /// <summary>price / the highest price among the capability's Listed agents (0 when all are free).</summary>
+    public static double PriceShare(UInt128 price, UInt128 maxPrice) => maxPrice == UInt128.Zero ? 0 : (double)price / (double)maxPrice;
 
-    private static (int Calls, int Successes, uint P95Us) Unpack(long window) =>
-        ((int)(window & 0xFFFF), (int)((window >> 16) & 0xFFFF), (uint)((ulong)window >> 32));
+    /// <summary>
+    /// The per-agent part of the score, from its declared SLA, reputation and recent window (evaluated in this order,
+    /// which the specs' reference repeats to the bit): wReputation·(reputation / 1e6) + wSuccess·success −
+    /// wLatency·(p95 / declared p95); with no recent calls success = the declared rate and the latency term is 0; −∞
+    /// when the window holds at least min-calls-for-sla calls and breaches the SLA. A declared p95 of 0 counts as 1 ms
+    /// (the registry refuses 0).
+    /// </summary>
+    private void Refresh(Tracked t)
+    {
+        var a = t.Agent;
+        var slaP95Us = Math.Max(a.SlaP95LatencyMs, 1u) * 1000UL;
+        double success, latency;
+        if (t.Calls == 0)
+        {
+            success = a.SlaSuccessRateBps / (double)PoT.Consensus.Basis.Points;
+            latency = 0;
+        }
+        else
+        {
+            success = t.Successes / (double)t.Calls;
+            latency = t.P95Us / (double)slaP95Us;
+        }
+        var breached = t.Calls >= _weights.MinCallsForSla
+                       && ((long)t.Successes * PoT.Consensus.Basis.Points < (long)a.SlaSuccessRateBps * t.Calls || t.P95Us > slaP95Us);
+        var part = breached ? double.NegativeInfinity : _wReputation * (a.ReputationScore / Millionths) + _wSuccess * success - _wLatency * latency;
+        Volatile.Write(ref t.Live.AgentPart, part);
+        Volatile.Write(ref t.Live.Reputation, a.ReputationScore);
+    }
 
     private static void AddRoutedCapabilities(AgentCandidate agent, HashSet<string> capabilities)
     {
@@ -262,15 +279,15 @@ public sealed class AgentIndex
         foreach (var capability in agent.Capabilities) capabilities.Add(capability);
     }
 
-    /// <summary>Rebuilds the arrays of <paramref name="capabilities"/> (each: the agents it held that did not change,
+    /// <summary>Rebuilds the tables of <paramref name="capabilities"/> (each: the agents it held that did not change,
     /// merged in id order with the changed agents that are Listed and offer it) and publishes a new snapshot.</summary>
     private void Publish(HashSet<string> capabilities, HashSet<string> changed)
     {
         var current = _snapshot.ByCapability;
-        var next = new Dictionary<string, Entry[]>(current, StringComparer.Ordinal);
+        var next = new Dictionary<string, Table>(current, StringComparer.Ordinal);
         foreach (var capability in capabilities)
         {
-            var kept = current.TryGetValue(capability, out var old) ? old.Where(e => !changed.Contains(e.Agent.AgentId)).Select(e => _agents[e.Agent.AgentId]) : [];
+            var kept = current.TryGetValue(capability, out var old) ? old.Members.Where(t => !changed.Contains(t.Agent.AgentId)) : [];
             var added = changed.Select(id => _agents.GetValueOrDefault(id)).OfType<Tracked>()
                 .Where(t => t.Agent.Listed && t.Agent.Capabilities.Contains(capability)).OrderBy(t => t.Agent.AgentId, StringComparer.Ordinal);
             var members = Merge(kept, added);
@@ -302,31 +319,29 @@ public sealed class AgentIndex
         return merged;
     }
 
-    private static Entry[] Build(List<Tracked> members)
+    private Table Build(List<Tracked> members)
     {
         var maxPrice = UInt128.Zero;
         foreach (var t in members)
             if (t.Agent.PricePerCall > maxPrice) maxPrice = t.Agent.PricePerCall;
-        var entries = new Entry[members.Count];
-        for (var i = 0; i < entries.Length; i++)
+        var n = members.Count;
+        var table = new Table
+        {
+            Members = [.. members],
+            Agents = new AgentCandidate[n],
+            Lives = new Live[n],
+            Prices = new UInt128[n],
+            PriceTerms = new double[n],
+            MaxPrice = maxPrice
+        };
+        for (var i = 0; i < n; i++)
         {
             var a = members[i].Agent;
-            var slaP95Ms = Math.Max(a.SlaP95LatencyMs, 1u); // the registry refuses 0; never divide by it
-            entries[i] = new Entry
-            {
-                Price = a.PricePerCall,
-                PriceShare = PriceShare(a.PricePerCall, maxPrice),
-                DeclaredSuccess = a.SlaSuccessRateBps / (double)PoT.Consensus.Basis.Points,
-                SlaP95Us = slaP95Ms * 1000.0,
-                SlaP95UsLimit = slaP95Ms * 1000UL,
-                SlaBps = a.SlaSuccessRateBps,
-                Live = members[i].Live,
-                Agent = a
-            };
+            table.Agents[i] = a;
+            table.Lives[i] = members[i].Live;
+            table.Prices[i] = a.PricePerCall;
+            table.PriceTerms[i] = _wPrice * PriceShare(a.PricePerCall, maxPrice);
         }
-        return entries;
+        return table;
     }
-
-    /// <summary>price / the highest price among the capability's Listed agents (0 when all are free).</summary>
-    public static double PriceShare(UInt128 price, UInt128 maxPrice) => maxPrice == UInt128.Zero ? 0 : (double)price / (double)maxPrice;
 }

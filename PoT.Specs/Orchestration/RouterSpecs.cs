@@ -316,8 +316,9 @@ public sealed class RouterSpecs
                 latency = p95 / (double)declaredP95Us;
             }
             var share = dearest == UInt128.Zero ? 0 : (double)a.PricePerCall / (double)dearest;
-            var score = w.ReputationBps / 10_000.0 * (a.ReputationScore / 1e6) + w.SuccessBps / 10_000.0 * success - w.PriceBps / 10_000.0 * share
-                        - w.LatencyBps / 10_000.0 * latency;
+            // The order of evaluation of AgentIndex (the agent's part, then the capability's price term): equal to the bit.
+            var score = w.ReputationBps / 10_000.0 * (a.ReputationScore / 1e6) + w.SuccessBps / 10_000.0 * success - w.LatencyBps / 10_000.0 * latency
+                        - w.PriceBps / 10_000.0 * share;
             ranked.Add(new RankedAgent(a, score));
         }
         return [.. ranked.OrderByDescending(r => r.Score).ThenBy(r => r.Agent.AgentId, StringComparer.Ordinal).Take(k)];
