@@ -28,16 +28,18 @@ public static class RoutingBench
         Console.WriteLine("| agents | candidates per capability | Rank p50 | p99 | p99.9 | max | naive LINQ p50 | p99 | empty loop p50 | p99 | Upsert p50 | RecordCall p50 | gen-0 GCs during Rank |");
         Console.WriteLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         var overhead = TimerOverhead();
-        foreach (var size in Sizes)
+        // The three sizes with 20 capabilities, then the worst case: every one of 10,000 agents offers the one capability.
+        // and the adversarial order for a one-pass top k: every next agent (in id order) better than all before it.
+        foreach (var (size, capabilities, ascending) in Sizes.Select(s => (s, RoutingWorld.Capabilities, false)).Append((10_000, 1, false)).Append((10_000, 1, true)))
         {
-            var world = RoutingWorld.Create(size);
+            var world = RoutingWorld.Create(size, capabilities, ascending);
             var rank = Time(decisions, i => world.Rank(i));
             var rankCollections = LastCollections;
             var naive = Time(Math.Max(decisions / 10, 1_000), i => world.Naive(i));
             var scan = Time(decisions, i => world.Scan(i));
             var upsert = Time(2_000, i => world.Update(i), warmUp: 200);
             var record = Time(20_000, i => world.Record(i));
-            Console.WriteLine($"| {size:N0} | {world.MeanCandidates:N0} | {Us(rank, 0.50)} | {Us(rank, 0.99)} | {Us(rank, 0.999)} | {Us(rank, 1)} | " +
+            Console.WriteLine($"| {size:N0}{(capabilities == 1 ? ", 1 capability" : "")}{(ascending ? ", scores ascending by id" : "")} | {world.MeanCandidates:N0} | {Us(rank, 0.50)} | {Us(rank, 0.99)} | {Us(rank, 0.999)} | {Us(rank, 1)} | " +
                               $"{Us(naive, 0.50)} | {Us(naive, 0.99)} | {Us(scan, 0.50)} | {Us(scan, 0.99)} | {Us(upsert, 0.50)} | {Us(record, 0.50)} | {rankCollections} |");
         }
         Console.WriteLine();
@@ -102,39 +104,43 @@ public sealed class RoutingWorld
     public const int Capabilities = 20;
 
     private readonly AgentIndex _index = new(RoutingWeights.Default);
-    private readonly string[] _capabilities = [.. Enumerable.Range(0, Capabilities).Select(c => $"cap-{c:D2}")];
+    private readonly string[] _capabilities;
     private readonly AgentCandidate[][] _byCapability;
     private readonly AgentCandidate[] _agents;
     private readonly Random _random = new(7);
 
-    private RoutingWorld(int size)
+    private RoutingWorld(int size, int capabilities, bool ascending)
     {
+        _capabilities = [.. Enumerable.Range(0, capabilities).Select(c => $"cap-{c:D2}")];
         var random = new Random(size);
         var provider = Address.Parse("0x1111111111111111111111111111111111111111");
         _agents = [.. Enumerable.Range(0, size).Select(i => new AgentCandidate(
             $"agent-{i:D5}", provider,
-            [.. _capabilities.OrderBy(_ => random.Next()).Take(random.Next(1, 4))],
+            [.. _capabilities.OrderBy(_ => random.Next()).Take(random.Next(1, Math.Min(3, capabilities) + 1))],
             "http", $"https://agent-{i}.example/run", "",
             (ulong)random.Next(1, 1_000), (uint)random.Next(200, 2_000), (ushort)random.Next(9_000, 9_901),
             (uint)random.Next(0, 1_000_001), Listed: true))];
+        if (ascending) // same price and SLA, no calls, reputation rising with the id: each candidate beats all before it
+            _agents = [.. _agents.Select((a, i) => a with { PricePerCall = 100, SlaP95LatencyMs = 1_000, SlaSuccessRateBps = 9_500, ReputationScore = (uint)(i * 100) })];
         _index.UpsertAll(_agents);
-        foreach (var agent in _agents.Where((_, i) => i % 2 == 0))
+        foreach (var agent in _agents.Where((_, i) => i % 2 == 0 && !ascending))
             for (var c = 0; c < RoutingWeights.Default.WindowCalls; c++)
                 _index.RecordCall(agent.AgentId, random.Next(100) < 97, TimeSpan.FromMilliseconds(random.Next(50, 1_500)));
         _byCapability = [.. _capabilities.Select(c => _agents.Where(a => a.Capabilities.Contains(c)).ToArray())];
     }
 
-    public static RoutingWorld Create(int size) => new(size);
+    /// <summary><paramref name="size"/> Listed agents, each offering 1–3 of <paramref name="capabilities"/> capabilities.</summary>
+    public static RoutingWorld Create(int size, int capabilities = Capabilities, bool ascending = false) => new(size, capabilities, ascending);
 
     public double MeanCandidates => _byCapability.Average(c => c.Length);
 
     /// <summary>One routing decision for the i-th capability in turn.</summary>
-    public int Rank(int i) => _index.Rank(_capabilities[i % Capabilities], UInt128.MaxValue).Count;
+    public int Rank(int i) => _index.Rank(_capabilities[i % _capabilities.Length], UInt128.MaxValue).Count;
 
     /// <summary>Baseline: the naive way — score every candidate (reputation, declared success, price) with LINQ and sort them all.</summary>
     public int Naive(int i)
     {
-        var candidates = _byCapability[i % Capabilities];
+        var candidates = _byCapability[i % _byCapability.Length];
         return candidates
             .Where(a => a.Listed && a.PricePerCall <= UInt128.MaxValue)
             .Select(a => new RankedAgent(a, 0.4 * (a.ReputationScore / 1e6) + 0.3 * (a.SlaSuccessRateBps / 1e4) - 0.2 * ((double)a.PricePerCall / 1_000)))
@@ -147,7 +153,7 @@ public sealed class RoutingWorld
     /// <summary>Baseline: the floor — one empty pass over the candidate array (reading one field of each).</summary>
     public int Scan(int i)
     {
-        var candidates = _byCapability[i % Capabilities];
+        var candidates = _byCapability[i % _byCapability.Length];
         var sum = 0u;
         foreach (var a in candidates) sum += a.ReputationScore;
         return (int)sum;

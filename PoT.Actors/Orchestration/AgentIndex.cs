@@ -1,3 +1,7 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace PoT.Orchestration;
 
 /// <summary>
@@ -9,46 +13,51 @@ namespace PoT.Orchestration;
 /// (<see cref="Rank"/>, <see cref="Offers"/>) that never lock.
 /// </para>
 /// <para>
-/// Layout: the score splits into a per-agent part (reputation, recent success rate, recent latency, or −∞ when the
-/// agent breaches its SLA) and a per-capability part (the price term, relative to the capability's dearest agent).
-/// Readers see an immutable snapshot: per capability, parallel arrays sorted by agent id (prices, price terms, each
-/// agent's live cell, the candidates), rebuilt copy-on-write by Upsert/Remove and published through a volatile
-/// reference. The per-agent part changes often (every recorded call, every reputation change), so it lives in one
-/// small object per agent that the writer recomputes and stores with one volatile 64-bit write; a Rank reads it with
-/// one load. (The node runs as a 64-bit process, where those writes are atomic.)
+/// Layout: per capability, a table of parallel arrays over the Listed agents offering it, in agent id order
+/// (ordinal): each agent's current score, its price, its candidate record. Membership and order are immutable: Upsert
+/// and Remove rebuild the tables they touch (copy-on-write) and publish a new snapshot through a volatile reference.
+/// The score cells change in place: the score splits into a per-agent part (reputation, recent success rate, recent
+/// latency, or −∞ when the agent breaches its SLA) and a per-capability price term, and every recorded call or
+/// reputation change recomputes the agent's part and stores part − price term in each of its 1–3 cells with one
+/// volatile 64-bit write (atomic in the 64-bit process the node runs as). A Rank therefore reads one contiguous
+/// array of doubles, and looks at prices and records only for the few candidates that could make the top k.
 /// </para>
 /// </summary>
 public sealed class AgentIndex
 {
-    /// <summary>What changes between snapshots: written by the writer, read by <see cref="Rank"/>.</summary>
-    private sealed class Live
-    {
-        /// <summary>wReputation·reputation + wSuccess·success − wLatency·latency; −∞ when the SLA filter skips the agent.</summary>
-        public double AgentPart;
-
-        public uint Reputation;
-    }
-
-    /// <summary>One capability's candidates: Listed agents offering it, in agent id order (ordinal), as parallel arrays.</summary>
+    /// <summary>
+    /// One capability's candidates, the Listed agents offering it, as parallel arrays in the order of their scores when
+    /// the table was built (best first, so that a Rank's bar rises at once whatever the agent ids), each with its rank
+    /// in agent id order (ordinal) to break ties. Scores and Agents are written in place by the writer (one cell per
+    /// agent); the rest never changes.
+    /// </summary>
     private sealed class Table
     {
-        public required Tracked[] Members;
+        /// <summary>The members in agent id order (the writer merges from it).</summary>
+        public required Tracked[] ById;
+
         public required AgentCandidate[] Agents;
-        public required Live[] Lives;
-        public required UInt128[] Prices;
+        public required double[] Scores;
+        public required long[] IdRanks;
         public required double[] PriceTerms;
+        public required UInt128[] Prices;
         public required UInt128 MaxPrice;
     }
 
-    /// <summary>The writer's record of an agent: the candidate as last upserted, its live cell, its recent calls.</summary>
+    /// <summary>Where an agent's score lives: its cell in a capability's table.</summary>
+    private readonly record struct Cell(string Capability, Table Table, int Index);
+
+    /// <summary>The writer's record of an agent: the candidate as last upserted, its score part, its recent calls, and
+    /// its cells in the current tables.</summary>
     private sealed class Tracked(AgentCandidate agent, int window)
     {
         public AgentCandidate Agent = agent;
-        public readonly Live Live = new();
+        public double AgentPart;
         public readonly uint[] LatencyUs = new uint[window];
         public readonly bool[] Succeeded = new bool[window];
         public int Next, Calls, Successes;
         public uint P95Us;
+        public readonly List<Cell> Cells = [];
     }
 
     private sealed class Snapshot(Dictionary<string, Table> byCapability)
@@ -116,7 +125,7 @@ public sealed class AgentIndex
                     _agents.Add(agent.AgentId, tracked);
                 }
                 if (agent.Listed) _listed++;
-                Refresh(tracked);
+                Refresh(tracked, writeCells: false); // its tables are all rebuilt below
                 AddRoutedCapabilities(agent, capabilities);
                 changed.Add(agent.AgentId);
             }
@@ -145,7 +154,7 @@ public sealed class AgentIndex
         {
             if (!_agents.TryGetValue(agentId, out var tracked)) return;
             tracked.Agent = tracked.Agent with { ReputationScore = score };
-            Refresh(tracked);
+            Refresh(tracked, writeCells: true);
         }
     }
 
@@ -171,7 +180,7 @@ public sealed class AgentIndex
             Array.Sort(_scratch, 0, t.Calls);
             t.Successes = successes;
             t.P95Us = _scratch[P95Rank(t.Calls) - 1];
-            Refresh(t);
+            Refresh(t, writeCells: true);
         }
     }
 
@@ -198,41 +207,84 @@ public sealed class AgentIndex
     public IReadOnlyList<RankedAgent> Rank(string capability, UInt128 maxPrice, Func<string, bool>? excluded = null, int k = 3)
     {
         if (k <= 0 || !_snapshot.ByCapability.TryGetValue(capability, out var table)) return [];
-        var lives = table.Lives;
-        var priceTerms = table.PriceTerms;
-        var prices = table.Prices;
-        var agents = table.Agents;
-        var checkPrice = maxPrice < table.MaxPrice;
-        if (k > lives.Length) k = lives.Length;
-        Span<int> top = k <= StackTop ? stackalloc int[k] : new int[k];
-        Span<double> scores = k <= StackTop ? stackalloc double[k] : new double[k];
-        var count = 0;
-        var threshold = double.NegativeInfinity; // a candidate must beat it: −∞ until the top k is full, then the k-th score
-        for (var i = 0; i < lives.Length && i < priceTerms.Length; i++)
+        var cells = table.Scores;
+        if (k > cells.Length) k = cells.Length;
+        var top = new TopK(k <= StackTop ? stackalloc double[k] : new double[k], k <= StackTop ? stackalloc int[k] : new int[k],
+            table, maxPrice, excluded);
+        var ranks = table.IdRanks;
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated && cells.Length >= Vector256<double>.Count)
         {
-            if (checkPrice && prices[i] > maxPrice) continue;
-            var score = Volatile.Read(ref lives[i].AgentPart) - priceTerms[i];
-            if (!(score > threshold)) continue; // also skips −∞: the agent breaches its SLA
-            if (excluded is not null && excluded(agents[i].AgentId)) continue;
-            var j = count < k ? count++ : k - 1;
-            for (; j > 0 && scores[j - 1] < score; j--)
+            // Four cells at a time against the bar; only a block with a cell that beats it is looked at one by one.
+            ref var firstScore = ref MemoryMarshal.GetArrayDataReference(cells);
+            ref var firstRank = ref MemoryMarshal.GetArrayDataReference(ranks);
+            var barScore = Vector256.Create(top.BarScore);
+            var barRank = Vector256.Create(top.BarRank);
+            for (var last = Math.Min(cells.Length, ranks.Length) - Vector256<double>.Count; i <= last; i += Vector256<double>.Count)
             {
-                scores[j] = scores[j - 1];
-                top[j] = top[j - 1];
+                var block = Vector256.LoadUnsafe(ref firstScore, (nuint)i);
+                var blockRanks = Vector256.LoadUnsafe(ref firstRank, (nuint)i);
+                var beats = Vector256.GreaterThan(block, barScore).AsInt64()
+                            | (Vector256.Equals(block, barScore).AsInt64() & Vector256.LessThan(blockRanks, barRank));
+                var lanes = beats.ExtractMostSignificantBits();
+                if (lanes == 0) continue;
+                for (; lanes != 0; lanes &= lanes - 1)
+                {
+                    var lane = BitOperations.TrailingZeroCount(lanes);
+                    top.Consider(i + lane, block.GetElement(lane));
+                }
+                barScore = Vector256.Create(top.BarScore);
+                barRank = Vector256.Create(top.BarRank);
             }
-            scores[j] = score;
-            top[j] = i;
-            if (count == k) threshold = scores[k - 1];
         }
-        if (count == 0) return [];
-        var ranked = new RankedAgent[count];
-        for (var r = 0; r < count; r++)
+        for (; i < cells.Length; i++) top.Consider(i, Volatile.Read(ref cells[i]));
+        return top.Result();
+    }
+
+    /// <summary>The best k candidates so far, best first (an insertion into k slots; k is small). Order: score
+    /// descending, then agent id ascending (the id rank).</summary>
+    private ref struct TopK(Span<double> scores, Span<int> indices, Table table, UInt128 maxPrice, Func<string, bool>? excluded)
+    {
+        private readonly Span<double> _scores = scores;
+        private readonly Span<int> _indices = indices;
+        private readonly bool _checkPrice = maxPrice < table.MaxPrice;
+        private int _count;
+
+        /// <summary>The bar a candidate must beat: until k are held, (−∞, long.MinValue), which only −∞ (an agent
+        /// breaching its SLA) fails to beat; then the k-th candidate's score and id rank.</summary>
+        public double BarScore { get; private set; } = double.NegativeInfinity;
+
+        public long BarRank { get; private set; } = long.MinValue;
+
+        public void Consider(int i, double score)
         {
-            var agent = agents[top[r]];
-            var reputation = Volatile.Read(ref lives[top[r]].Reputation);
-            ranked[r] = new RankedAgent(agent.ReputationScore == reputation ? agent : agent with { ReputationScore = reputation }, scores[r]);
+            var rank = table.IdRanks[i];
+            if (!(score > BarScore || (score == BarScore && rank < BarRank))) return;
+            if (_checkPrice && table.Prices[i] > maxPrice) return;
+            if (excluded is not null && excluded(Volatile.Read(ref table.Agents[i]).AgentId)) return;
+            var k = _scores.Length;
+            var j = _count < k ? _count++ : k - 1;
+            for (; j > 0 && (_scores[j - 1] < score || (_scores[j - 1] == score && table.IdRanks[_indices[j - 1]] > rank)); j--)
+            {
+                _scores[j] = _scores[j - 1];
+                _indices[j] = _indices[j - 1];
+            }
+            _scores[j] = score;
+            _indices[j] = i;
+            if (_count == k)
+            {
+                BarScore = _scores[k - 1];
+                BarRank = table.IdRanks[_indices[k - 1]];
+            }
         }
-        return ranked;
+
+        public readonly IReadOnlyList<RankedAgent> Result()
+        {
+            if (_count == 0) return [];
+            var ranked = new RankedAgent[_count];
+            for (var r = 0; r < _count; r++) ranked[r] = new RankedAgent(Volatile.Read(ref table.Agents[_indices[r]]), _scores[r]);
+            return ranked;
+        }
     }
 
     /// <summary>Scores and reputations are millionths.</summary>
@@ -251,7 +303,7 @@ public sealed class AgentIndex
     /// when the window holds at least min-calls-for-sla calls and breaches the SLA. A declared p95 of 0 counts as 1 ms
     /// (the registry refuses 0).
     /// </summary>
-    private void Refresh(Tracked t)
+    private void Refresh(Tracked t, bool writeCells)
     {
         var a = t.Agent;
         var slaP95Us = Math.Max(a.SlaP95LatencyMs, 1u) * 1000UL;
@@ -268,9 +320,13 @@ public sealed class AgentIndex
         }
         var breached = t.Calls >= _weights.MinCallsForSla
                        && ((long)t.Successes * PoT.Consensus.Basis.Points < (long)a.SlaSuccessRateBps * t.Calls || t.P95Us > slaP95Us);
-        var part = breached ? double.NegativeInfinity : _wReputation * (a.ReputationScore / Millionths) + _wSuccess * success - _wLatency * latency;
-        Volatile.Write(ref t.Live.AgentPart, part);
-        Volatile.Write(ref t.Live.Reputation, a.ReputationScore);
+        t.AgentPart = breached ? double.NegativeInfinity : _wReputation * (a.ReputationScore / Millionths) + _wSuccess * success - _wLatency * latency;
+        if (!writeCells) return;
+        foreach (var cell in t.Cells)
+        {
+            Volatile.Write(ref cell.Table.Scores[cell.Index], t.AgentPart - cell.Table.PriceTerms[cell.Index]);
+            if (!ReferenceEquals(cell.Table.Agents[cell.Index], a)) Volatile.Write(ref cell.Table.Agents[cell.Index], a);
+        }
     }
 
     private static void AddRoutedCapabilities(AgentCandidate agent, HashSet<string> capabilities)
@@ -287,12 +343,18 @@ public sealed class AgentIndex
         var next = new Dictionary<string, Table>(current, StringComparer.Ordinal);
         foreach (var capability in capabilities)
         {
-            var kept = current.TryGetValue(capability, out var old) ? old.Members.Where(t => !changed.Contains(t.Agent.AgentId)) : [];
+            var kept = current.TryGetValue(capability, out var old) ? old.ById.Where(t => !changed.Contains(t.Agent.AgentId)) : [];
             var added = changed.Select(id => _agents.GetValueOrDefault(id)).OfType<Tracked>()
                 .Where(t => t.Agent.Listed && t.Agent.Capabilities.Contains(capability)).OrderBy(t => t.Agent.AgentId, StringComparer.Ordinal);
             var members = Merge(kept, added);
-            if (members.Count == 0) next.Remove(capability);
-            else next[capability] = Build(members);
+            foreach (var id in changed)
+                if (_agents.TryGetValue(id, out var t)) RemoveCell(t, capability); // Build gives members theirs again
+            if (members.Count == 0)
+            {
+                next.Remove(capability);
+                continue;
+            }
+            next[capability] = Build(capability, members);
         }
         _snapshot = new Snapshot(next);
     }
@@ -319,29 +381,74 @@ public sealed class AgentIndex
         return merged;
     }
 
-    private Table Build(List<Tracked> members)
+    /// <summary>A capability's table over its members (in id order), laid out by their current scores (best first, ties
+    /// in id order), and each member's cell in it.</summary>
+    private Table Build(string capability, List<Tracked> byId)
     {
+        var n = byId.Count;
         var maxPrice = UInt128.Zero;
-        foreach (var t in members)
+        foreach (var t in byId)
             if (t.Agent.PricePerCall > maxPrice) maxPrice = t.Agent.PricePerCall;
-        var n = members.Count;
-        var table = new Table
-        {
-            Members = [.. members],
-            Agents = new AgentCandidate[n],
-            Lives = new Live[n],
-            Prices = new UInt128[n],
-            PriceTerms = new double[n],
-            MaxPrice = maxPrice
-        };
+        var priceTerms = new double[n];
+        var scores = new double[n];
         for (var i = 0; i < n; i++)
         {
-            var a = members[i].Agent;
-            table.Agents[i] = a;
-            table.Lives[i] = members[i].Live;
-            table.Prices[i] = a.PricePerCall;
-            table.PriceTerms[i] = _wPrice * PriceShare(a.PricePerCall, maxPrice);
+            priceTerms[i] = _wPrice * PriceShare(byId[i].Agent.PricePerCall, maxPrice);
+            scores[i] = byId[i].AgentPart - priceTerms[i];
+        }
+        var keys = new LayoutKey[n];
+        for (var i = 0; i < n; i++) keys[i] = new LayoutKey(scores[i], i);
+        Array.Sort(keys);
+        var layout = new int[n];
+        for (var p = 0; p < n; p++) layout[p] = keys[p].IdRank;
+
+        var table = new Table
+        {
+            ById = [.. byId],
+            Agents = new AgentCandidate[n],
+            Scores = new double[n],
+            IdRanks = new long[n],
+            PriceTerms = new double[n],
+            Prices = new UInt128[n],
+            MaxPrice = maxPrice
+        };
+        for (var p = 0; p < n; p++)
+        {
+            var member = byId[layout[p]];
+            table.Agents[p] = member.Agent;
+            table.Scores[p] = scores[layout[p]];
+            table.IdRanks[p] = layout[p];
+            table.PriceTerms[p] = priceTerms[layout[p]];
+            table.Prices[p] = member.Agent.PricePerCall;
+            SetCell(member, new Cell(capability, table, p));
         }
         return table;
+    }
+
+    private static void SetCell(Tracked member, Cell cell)
+    {
+        for (var c = 0; c < member.Cells.Count; c++)
+            if (member.Cells[c].Capability == cell.Capability)
+            {
+                member.Cells[c] = cell;
+                return;
+            }
+        member.Cells.Add(cell);
+    }
+
+    private static void RemoveCell(Tracked member, string capability)
+    {
+        for (var c = 0; c < member.Cells.Count; c++)
+            if (member.Cells[c].Capability == capability)
+            {
+                member.Cells.RemoveAt(c);
+                return;
+            }
+    }
+
+    /// <summary>Sorts best first, equal scores by id rank.</summary>
+    private readonly record struct LayoutKey(double Score, int IdRank) : IComparable<LayoutKey>
+    {
+        public int CompareTo(LayoutKey other) => other.Score.CompareTo(Score) is var c && c != 0 ? c : IdRank.CompareTo(other.IdRank);
     }
 }

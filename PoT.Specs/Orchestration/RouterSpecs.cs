@@ -159,6 +159,16 @@ public sealed class RouterSpecs
     }
 
     [Fact]
+    public void More_agents_than_fit_on_the_stack_can_be_asked_for()
+    {
+        var index = Index([.. Enumerable.Range(0, 50).Select(i => Agent($"agent-{i:D2}", reputation: (uint)(i * 10_000)))]);
+
+        var ranked = index.Rank("answer", AnyPrice, k: 40);
+
+        Assert.Equal([.. Enumerable.Range(10, 40).Reverse().Select(i => $"agent-{i:D2}")], Ids(ranked));
+    }
+
+    [Fact]
     public void A_reputation_change_takes_effect_at_once_and_shows_in_the_result()
     {
         var index = Index(Agent("a", reputation: 500_000), Agent("b", reputation: 600_000));
