@@ -13,14 +13,16 @@ namespace PoT.Orchestration;
 /// (<see cref="Rank"/>, <see cref="Offers"/>) that never lock.
 /// </para>
 /// <para>
-/// Layout: per capability, a table of parallel arrays over the Listed agents offering it, in agent id order
-/// (ordinal): each agent's current score, its price, its candidate record. Membership and order are immutable: Upsert
-/// and Remove rebuild the tables they touch (copy-on-write) and publish a new snapshot through a volatile reference.
-/// The score cells change in place: the score splits into a per-agent part (reputation, recent success rate, recent
-/// latency, or −∞ when the agent breaches its SLA) and a per-capability price term, and every recorded call or
-/// reputation change recomputes the agent's part and stores part − price term in each of its 1–3 cells with one
-/// volatile 64-bit write (atomic in the 64-bit process the node runs as). A Rank therefore reads one contiguous
-/// array of doubles, and looks at prices and records only for the few candidates that could make the top k.
+/// Layout: per capability, a table of parallel arrays over the Listed agents offering it: each agent's current score,
+/// its rank in agent id order (ordinal, for ties), its price, its candidate record. The arrays are laid out best
+/// score first as of the table's build, so a Rank's bar rises at once whatever the ids. Membership and layout are
+/// immutable: Upsert and Remove rebuild the tables they touch (copy-on-write) and publish a new snapshot through a
+/// volatile reference. The score cells change in place: the score splits into a per-agent part (reputation, recent
+/// success rate, recent latency, or −∞ when the agent breaches its SLA) and a per-capability price term, and every
+/// recorded call or reputation change recomputes the agent's part and stores part − price term in each of its cells
+/// (one per capability it offers) with one volatile 64-bit write (atomic in the 64-bit process the node runs as). A
+/// Rank therefore scans one contiguous array of doubles (four at a time with AVX2), and looks at id ranks, prices and
+/// records only for the few candidates that could make the top k.
 /// </para>
 /// </summary>
 public sealed class AgentIndex
@@ -202,7 +204,7 @@ public sealed class AgentIndex
     /// deterministic. Skipped: agents priced above <paramref name="maxPrice"/>, agents <paramref name="excluded"/>
     /// (circuit open, already tried; asked only of agents that would otherwise make the top k), and agents whose recent
     /// window holds at least min-calls-for-sla calls and breaches their declared SLA (success rate below it, or p95
-    /// latency above it). One pass over the capability's arrays keeping the top k; allocates only the result.
+    /// latency above it). One pass over the capability's score cells keeping the top k; allocates only the result.
     /// </summary>
     public IReadOnlyList<RankedAgent> Rank(string capability, UInt128 maxPrice, Func<string, bool>? excluded = null, int k = 3)
     {
