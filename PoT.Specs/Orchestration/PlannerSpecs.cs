@@ -71,6 +71,17 @@ public sealed class PlannerSpecs
     }
 
     [Fact]
+    public void A_plan_survives_the_event_serializer()
+    {
+        var plan = Planned(PlanRequest.FromTemplate("rag-qa"));
+
+        var json = PoT.Persistence.PotJson.Serialize(plan);
+
+        Assert.Equal(plan, PoT.Persistence.PotJson.Deserialize<TaskPlan>(json));
+        Assert.DoesNotContain("ready", json, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public void A_capability_no_listed_agent_offers_is_rejected_naming_the_step()
     {
         var rejected = Rejected(PlanRequest.FromCapabilities("retrieve", "paint"), ErrorCodes.NoAgentForCapability);
