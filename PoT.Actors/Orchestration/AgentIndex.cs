@@ -347,7 +347,7 @@ public sealed class AgentIndex
         {
             var kept = current.TryGetValue(capability, out var old) ? old.ById.Where(t => !changed.Contains(t.Agent.AgentId)) : [];
             var added = changed.Select(id => _agents.GetValueOrDefault(id)).OfType<Tracked>()
-                .Where(t => t.Agent.Listed && t.Agent.Capabilities.Contains(capability)).OrderBy(t => t.Agent.AgentId, StringComparer.Ordinal);
+                .Where(t => t.Agent.Listed && !t.Agent.Capabilities.IsDefault && t.Agent.Capabilities.Contains(capability)).OrderBy(t => t.Agent.AgentId, StringComparer.Ordinal);
             var members = Merge(kept, added);
             foreach (var id in changed)
                 if (_agents.TryGetValue(id, out var t)) RemoveCell(t, capability); // Build gives members theirs again
