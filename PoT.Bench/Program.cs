@@ -11,6 +11,7 @@ return args.FirstOrDefault() switch
     "proofs" => ProofsBench.Run(args[1..]),
     "projections" => await ProjectionsBench.Run(args[1..]),
     "audit" => await AuditBench.Run(args[1..]),
+    "routing" => RoutingBench.Run(args[1..]),
     _ => Usage()
 };
 
@@ -43,6 +44,10 @@ static int Usage()
                  and the reputation rebuild, over one journal written in the same run
           audit [--transfers N] [--clients N]
                  `pot audit` on a journal a node wrote, beside raw secp256k1 recovery on every core
+          routing [--decisions N] [--job short|default|none]
+                 MetaSuperAgent routing decisions (AgentIndex.Rank) at 100, 1,000 and 10,000 agents: per-decision
+                 p50/p99/max beside a naive LINQ sort and an empty loop over the same candidates, then the same as
+                 BenchmarkDotNet benchmarks (job short by default; none skips them)
           proofs [--rows N] [--epochs N] [--hidden N] [--checkpoint-every K] [--runs N] [--zk-runs N]
                  proof-of-training prover vs verifier time and their ratio; C# Groth16 verification beside
                  snarkjs on the committed proof (needs `npm ci` in zk/ for the snarkjs figure)

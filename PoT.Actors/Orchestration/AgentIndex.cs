@@ -1,3 +1,7 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace PoT.Orchestration;
 
 /// <summary>
@@ -6,60 +10,71 @@ namespace PoT.Orchestration;
 /// <para>
 /// Threading: one writer (<see cref="Upsert"/>, <see cref="UpsertAll"/>, <see cref="Remove"/>, <see cref="SetReputation"/>,
 /// <see cref="RecordCall"/>; they also take a lock, so a second writer is safe, only slower), any number of readers
-/// (<see cref="Rank"/>, <see cref="Offers"/>) that never lock. Readers see an immutable snapshot — per capability, an
-/// array of small structs sorted by agent id, rebuilt copy-on-write by Upsert/Remove and published through a volatile
-/// reference — plus, per agent, one small object holding the two values that change often (the reputation score
-/// and the packed recent-call window), written in place with single 32/64-bit volatile writes (the node runs as a
-/// 64-bit process, where those are atomic).
+/// (<see cref="Rank"/>, <see cref="Offers"/>) that never lock.
+/// </para>
+/// <para>
+/// Layout: per capability, a table of parallel arrays over the Listed agents offering it: each agent's current score,
+/// its rank in agent id order (ordinal, for ties), its price, its candidate record. The arrays are laid out best
+/// score first as of the table's build, so a Rank's bar rises at once whatever the ids. Membership and layout are
+/// immutable: Upsert and Remove rebuild the tables they touch (copy-on-write) and publish a new snapshot through a
+/// volatile reference. The score cells change in place: the score splits into a per-agent part (reputation, recent
+/// success rate, recent latency, or −∞ when the agent breaches its SLA) and a per-capability price term, and every
+/// recorded call or reputation change recomputes the agent's part and stores part − price term in each of its cells
+/// (one per capability it offers) with one volatile 64-bit write (atomic in the 64-bit process the node runs as). A
+/// Rank therefore scans one contiguous array of doubles (four at a time with AVX2), and looks at id ranks, prices and
+/// records only for the few candidates that could make the top k.
 /// </para>
 /// </summary>
 public sealed class AgentIndex
 {
-    /// <summary>What changes between snapshots: written by the writer, read by <see cref="Rank"/>.</summary>
-    private sealed class Live
+    /// <summary>
+    /// One capability's candidates, the Listed agents offering it, as parallel arrays in the order of their scores when
+    /// the table was built (best first, so that a Rank's bar rises at once whatever the agent ids), each with its rank
+    /// in agent id order (ordinal) to break ties. Scores and Agents are written in place by the writer (one cell per
+    /// agent); the rest never changes.
+    /// </summary>
+    private sealed class Table
     {
-        public uint Reputation;
+        /// <summary>The members in agent id order (the writer merges from it).</summary>
+        public required Tracked[] ById;
 
-        /// <summary>The recent window packed in one word: calls (bits 0–15), successes (16–31), p95 latency in µs (32–63).</summary>
-        public long Window;
+        public required AgentCandidate[] Agents;
+        public required double[] Scores;
+        public required long[] IdRanks;
+        public required double[] PriceTerms;
+        public required UInt128[] Prices;
+        public required UInt128 MaxPrice;
     }
 
-    private struct Entry
-    {
-        public UInt128 Price;
-        public double PriceShare;
-        public double DeclaredSuccess;
-        public double SlaP95Us;
-        public ulong SlaP95UsLimit;
-        public long SlaBps;
-        public Live Live;
-        public AgentCandidate Agent;
-    }
+    /// <summary>Where an agent's score lives: its cell in a capability's table.</summary>
+    private readonly record struct Cell(string Capability, Table Table, int Index);
 
-    /// <summary>The writer's record of an agent: the candidate as last upserted, its live values, its recent calls.</summary>
-    private sealed class Tracked(AgentCandidate agent, Live live, int window)
+    /// <summary>The writer's record of an agent: the candidate as last upserted, its score part, its recent calls, and
+    /// its cells in the current tables.</summary>
+    private sealed class Tracked(AgentCandidate agent, int window)
     {
         public AgentCandidate Agent = agent;
-        public readonly Live Live = live;
+        public double AgentPart;
         public readonly uint[] LatencyUs = new uint[window];
         public readonly bool[] Succeeded = new bool[window];
-        public int Next, Count;
+        public int Next, Calls, Successes;
+        public uint P95Us;
+        public readonly List<Cell> Cells = [];
     }
 
-    private sealed class Snapshot(Dictionary<string, Entry[]> byCapability)
+    private sealed class Snapshot(Dictionary<string, Table> byCapability)
     {
-        public readonly Dictionary<string, Entry[]> ByCapability = byCapability;
+        public readonly Dictionary<string, Table> ByCapability = byCapability;
     }
 
     private const int StackTop = 32;
 
     private readonly RoutingWeights _weights;
     private readonly double _wReputation, _wSuccess, _wPrice, _wLatency;
-    private readonly int _minCallsForSla;
     private readonly Lock _write = new();
     private readonly Dictionary<string, Tracked> _agents = new(StringComparer.Ordinal);
     private readonly uint[] _scratch;
-    private volatile Snapshot _snapshot = new(new Dictionary<string, Entry[]>(StringComparer.Ordinal));
+    private volatile Snapshot _snapshot = new(new Dictionary<string, Table>(StringComparer.Ordinal));
     private int _listed;
 
     public AgentIndex(RoutingWeights weights)
@@ -69,7 +84,6 @@ public sealed class AgentIndex
         _wSuccess = weights.SuccessBps / (double)PoT.Consensus.Basis.Points;
         _wPrice = weights.PriceBps / (double)PoT.Consensus.Basis.Points;
         _wLatency = weights.LatencyBps / (double)PoT.Consensus.Basis.Points;
-        _minCallsForSla = weights.MinCallsForSla;
         _scratch = new uint[weights.WindowCalls];
     }
 
@@ -109,11 +123,11 @@ public sealed class AgentIndex
                 }
                 else
                 {
-                    tracked = new Tracked(agent, new Live(), _weights.WindowCalls);
+                    tracked = new Tracked(agent, _weights.WindowCalls);
                     _agents.Add(agent.AgentId, tracked);
                 }
                 if (agent.Listed) _listed++;
-                Volatile.Write(ref tracked.Live.Reputation, agent.ReputationScore);
+                Refresh(tracked, writeCells: false); // its tables are all rebuilt below
                 AddRoutedCapabilities(agent, capabilities);
                 changed.Add(agent.AgentId);
             }
@@ -142,7 +156,7 @@ public sealed class AgentIndex
         {
             if (!_agents.TryGetValue(agentId, out var tracked)) return;
             tracked.Agent = tracked.Agent with { ReputationScore = score };
-            Volatile.Write(ref tracked.Live.Reputation, score);
+            Refresh(tracked, writeCells: true);
         }
     }
 
@@ -158,16 +172,17 @@ public sealed class AgentIndex
             t.LatencyUs[t.Next] = (uint)Math.Clamp(latency.Ticks / TimeSpan.TicksPerMicrosecond, 0, uint.MaxValue);
             t.Succeeded[t.Next] = success;
             t.Next = (t.Next + 1) % window;
-            t.Count = Math.Min(t.Count + 1, window);
+            t.Calls = Math.Min(t.Calls + 1, window);
             var successes = 0;
-            for (var i = 0; i < t.Count; i++)
+            for (var i = 0; i < t.Calls; i++)
             {
                 _scratch[i] = t.LatencyUs[i];
                 if (t.Succeeded[i]) successes++;
             }
-            Array.Sort(_scratch, 0, t.Count);
-            var p95 = _scratch[P95Rank(t.Count) - 1];
-            Volatile.Write(ref t.Live.Window, Pack(t.Count, successes, p95));
+            Array.Sort(_scratch, 0, t.Calls);
+            t.Successes = successes;
+            t.P95Us = _scratch[P95Rank(t.Calls) - 1];
+            Refresh(t, writeCells: true);
         }
     }
 
@@ -176,9 +191,7 @@ public sealed class AgentIndex
     {
         lock (_write)
         {
-            if (!_agents.TryGetValue(agentId, out var t)) return null;
-            var (calls, successes, p95Us) = Unpack(Volatile.Read(ref t.Live.Window));
-            return (calls, successes, TimeSpan.FromMicroseconds(p95Us));
+            return _agents.TryGetValue(agentId, out var t) ? (t.Calls, t.Successes, TimeSpan.FromMicroseconds(t.P95Us)) : null;
         }
     }
 
@@ -191,58 +204,89 @@ public sealed class AgentIndex
     /// deterministic. Skipped: agents priced above <paramref name="maxPrice"/>, agents <paramref name="excluded"/>
     /// (circuit open, already tried; asked only of agents that would otherwise make the top k), and agents whose recent
     /// window holds at least min-calls-for-sla calls and breaches their declared SLA (success rate below it, or p95
-    /// latency above it). One pass over the capability's array keeping the top k; allocates only the result.
+    /// latency above it). One pass over the capability's score cells keeping the top k; allocates only the result.
     /// </summary>
     public IReadOnlyList<RankedAgent> Rank(string capability, UInt128 maxPrice, Func<string, bool>? excluded = null, int k = 3)
     {
-        if (k <= 0 || !_snapshot.ByCapability.TryGetValue(capability, out var entries)) return [];
-        if (k > entries.Length) k = entries.Length;
-        Span<int> top = k <= StackTop ? stackalloc int[k] : new int[k];
-        Span<double> scores = k <= StackTop ? stackalloc double[k] : new double[k];
-        var count = 0;
-        for (var i = 0; i < entries.Length; i++)
+        if (k <= 0 || !_snapshot.ByCapability.TryGetValue(capability, out var table)) return [];
+        var cells = table.Scores;
+        if (k > cells.Length) k = cells.Length;
+        var top = new TopK(k <= StackTop ? stackalloc double[k] : new double[k], k <= StackTop ? stackalloc int[k] : new int[k],
+            table, maxPrice, excluded);
+        var ranks = table.IdRanks;
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated && cells.Length >= Vector256<double>.Count)
         {
-            ref readonly var e = ref entries[i];
-            if (e.Price > maxPrice) continue;
-            var live = e.Live;
-            var window = Volatile.Read(ref live.Window);
-            double success, latency;
-            var calls = (int)(window & 0xFFFF);
-            if (calls == 0)
+            // Four cells at a time against the bar; only a block with a cell that beats it is looked at one by one.
+            ref var firstScore = ref MemoryMarshal.GetArrayDataReference(cells);
+            ref var firstRank = ref MemoryMarshal.GetArrayDataReference(ranks);
+            var barScore = Vector256.Create(top.BarScore);
+            var barRank = Vector256.Create(top.BarRank);
+            for (var last = Math.Min(cells.Length, ranks.Length) - Vector256<double>.Count; i <= last; i += Vector256<double>.Count)
             {
-                success = e.DeclaredSuccess;
-                latency = 0;
+                var block = Vector256.LoadUnsafe(ref firstScore, (nuint)i);
+                var blockRanks = Vector256.LoadUnsafe(ref firstRank, (nuint)i);
+                var beats = Vector256.GreaterThan(block, barScore).AsInt64()
+                            | (Vector256.Equals(block, barScore).AsInt64() & Vector256.LessThan(blockRanks, barRank));
+                var lanes = beats.ExtractMostSignificantBits();
+                if (lanes == 0) continue;
+                for (; lanes != 0; lanes &= lanes - 1)
+                {
+                    var lane = BitOperations.TrailingZeroCount(lanes);
+                    top.Consider(i + lane, block.GetElement(lane));
+                }
+                barScore = Vector256.Create(top.BarScore);
+                barRank = Vector256.Create(top.BarRank);
             }
-            else
-            {
-                long successes = (window >> 16) & 0xFFFF;
-                var p95 = (ulong)window >> 32;
-                if (calls >= _minCallsForSla && (successes * PoT.Consensus.Basis.Points < e.SlaBps * calls || p95 > e.SlaP95UsLimit)) continue;
-                success = successes / (double)calls;
-                latency = p95 / e.SlaP95Us;
-            }
-            var score = _wReputation * (Volatile.Read(ref live.Reputation) / Millionths) + _wSuccess * success - _wPrice * e.PriceShare - _wLatency * latency;
-            if (count == k && !(score > scores[k - 1])) continue;
-            if (excluded is not null && excluded(e.Agent.AgentId)) continue;
-            var j = count < k ? count++ : k - 1;
-            for (; j > 0 && scores[j - 1] < score; j--)
-            {
-                scores[j] = scores[j - 1];
-                top[j] = top[j - 1];
-            }
-            scores[j] = score;
-            top[j] = i;
         }
-        if (count == 0) return [];
-        var ranked = new RankedAgent[count];
-        for (var r = 0; r < count; r++)
+        for (; i < cells.Length; i++) top.Consider(i, Volatile.Read(ref cells[i]));
+        return top.Result();
+    }
+
+    /// <summary>The best k candidates so far, best first (an insertion into k slots; k is small). Order: score
+    /// descending, then agent id ascending (the id rank).</summary>
+    private ref struct TopK(Span<double> scores, Span<int> indices, Table table, UInt128 maxPrice, Func<string, bool>? excluded)
+    {
+        private readonly Span<double> _scores = scores;
+        private readonly Span<int> _indices = indices;
+        private readonly bool _checkPrice = maxPrice < table.MaxPrice;
+        private int _count;
+
+        /// <summary>The bar a candidate must beat: until k are held, (−∞, long.MinValue), which only −∞ (an agent
+        /// breaching its SLA) fails to beat; then the k-th candidate's score and id rank.</summary>
+        public double BarScore { get; private set; } = double.NegativeInfinity;
+
+        public long BarRank { get; private set; } = long.MinValue;
+
+        public void Consider(int i, double score)
         {
-            ref readonly var e = ref entries[top[r]];
-            var agent = e.Agent;
-            var reputation = Volatile.Read(ref e.Live.Reputation);
-            ranked[r] = new RankedAgent(agent.ReputationScore == reputation ? agent : agent with { ReputationScore = reputation }, scores[r]);
+            var rank = table.IdRanks[i];
+            if (!(score > BarScore || (score == BarScore && rank < BarRank))) return;
+            if (_checkPrice && table.Prices[i] > maxPrice) return;
+            if (excluded is not null && excluded(Volatile.Read(ref table.Agents[i]).AgentId)) return;
+            var k = _scores.Length;
+            var j = _count < k ? _count++ : k - 1;
+            for (; j > 0 && (_scores[j - 1] < score || (_scores[j - 1] == score && table.IdRanks[_indices[j - 1]] > rank)); j--)
+            {
+                _scores[j] = _scores[j - 1];
+                _indices[j] = _indices[j - 1];
+            }
+            _scores[j] = score;
+            _indices[j] = i;
+            if (_count == k)
+            {
+                BarScore = _scores[k - 1];
+                BarRank = table.IdRanks[_indices[k - 1]];
+            }
         }
-        return ranked;
+
+        public readonly IReadOnlyList<RankedAgent> Result()
+        {
+            if (_count == 0) return [];
+            var ranked = new RankedAgent[_count];
+            for (var r = 0; r < _count; r++) ranked[r] = new RankedAgent(Volatile.Read(ref table.Agents[_indices[r]]), _scores[r]);
+            return ranked;
+        }
     }
 
     /// <summary>Scores and reputations are millionths.</summary>
@@ -251,10 +295,41 @@ public sealed class AgentIndex
     /// <summary>Nearest rank of the 95th percentile among n values (1-based): ⌈0.95·n⌉.</summary>
     public static int P95Rank(int n) => (95 * n + 99) / 100;
 
-    private static long Pack(int calls, int successes, uint p95Us) => (long)((uint)calls | ((ulong)(uint)successes << 16) | ((ulong)p95Us << 32));
+    /// <summary>price / the highest price among the capability's Listed agents (0 when all are free).</summary>
+    public static double PriceShare(UInt128 price, UInt128 maxPrice) => maxPrice == UInt128.Zero ? 0 : (double)price / (double)maxPrice;
 
-    private static (int Calls, int Successes, uint P95Us) Unpack(long window) =>
-        ((int)(window & 0xFFFF), (int)((window >> 16) & 0xFFFF), (uint)((ulong)window >> 32));
+    /// <summary>
+    /// The per-agent part of the score, from its declared SLA, reputation and recent window (evaluated in this order,
+    /// which the specs' reference repeats to the bit): wReputation·(reputation / 1e6) + wSuccess·success −
+    /// wLatency·(p95 / declared p95); with no recent calls success = the declared rate and the latency term is 0; −∞
+    /// when the window holds at least min-calls-for-sla calls and breaches the SLA. A declared p95 of 0 counts as 1 ms
+    /// (the registry refuses 0).
+    /// </summary>
+    private void Refresh(Tracked t, bool writeCells)
+    {
+        var a = t.Agent;
+        var slaP95Us = Math.Max(a.SlaP95LatencyMs, 1u) * 1000UL;
+        double success, latency;
+        if (t.Calls == 0)
+        {
+            success = a.SlaSuccessRateBps / (double)PoT.Consensus.Basis.Points;
+            latency = 0;
+        }
+        else
+        {
+            success = t.Successes / (double)t.Calls;
+            latency = t.P95Us / (double)slaP95Us;
+        }
+        var breached = t.Calls >= _weights.MinCallsForSla
+                       && ((long)t.Successes * PoT.Consensus.Basis.Points < (long)a.SlaSuccessRateBps * t.Calls || t.P95Us > slaP95Us);
+        t.AgentPart = breached ? double.NegativeInfinity : _wReputation * (a.ReputationScore / Millionths) + _wSuccess * success - _wLatency * latency;
+        if (!writeCells) return;
+        foreach (var cell in t.Cells)
+        {
+            Volatile.Write(ref cell.Table.Scores[cell.Index], t.AgentPart - cell.Table.PriceTerms[cell.Index]);
+            if (!ReferenceEquals(cell.Table.Agents[cell.Index], a)) Volatile.Write(ref cell.Table.Agents[cell.Index], a);
+        }
+    }
 
     private static void AddRoutedCapabilities(AgentCandidate agent, HashSet<string> capabilities)
     {
@@ -262,20 +337,26 @@ public sealed class AgentIndex
         foreach (var capability in agent.Capabilities) capabilities.Add(capability);
     }
 
-    /// <summary>Rebuilds the arrays of <paramref name="capabilities"/> (each: the agents it held that did not change,
+    /// <summary>Rebuilds the tables of <paramref name="capabilities"/> (each: the agents it held that did not change,
     /// merged in id order with the changed agents that are Listed and offer it) and publishes a new snapshot.</summary>
     private void Publish(HashSet<string> capabilities, HashSet<string> changed)
     {
         var current = _snapshot.ByCapability;
-        var next = new Dictionary<string, Entry[]>(current, StringComparer.Ordinal);
+        var next = new Dictionary<string, Table>(current, StringComparer.Ordinal);
         foreach (var capability in capabilities)
         {
-            var kept = current.TryGetValue(capability, out var old) ? old.Where(e => !changed.Contains(e.Agent.AgentId)).Select(e => _agents[e.Agent.AgentId]) : [];
+            var kept = current.TryGetValue(capability, out var old) ? old.ById.Where(t => !changed.Contains(t.Agent.AgentId)) : [];
             var added = changed.Select(id => _agents.GetValueOrDefault(id)).OfType<Tracked>()
-                .Where(t => t.Agent.Listed && t.Agent.Capabilities.Contains(capability)).OrderBy(t => t.Agent.AgentId, StringComparer.Ordinal);
+                .Where(t => t.Agent.Listed && !t.Agent.Capabilities.IsDefault && t.Agent.Capabilities.Contains(capability)).OrderBy(t => t.Agent.AgentId, StringComparer.Ordinal);
             var members = Merge(kept, added);
-            if (members.Count == 0) next.Remove(capability);
-            else next[capability] = Build(members);
+            foreach (var id in changed)
+                if (_agents.TryGetValue(id, out var t)) RemoveCell(t, capability); // Build gives members theirs again
+            if (members.Count == 0)
+            {
+                next.Remove(capability);
+                continue;
+            }
+            next[capability] = Build(capability, members);
         }
         _snapshot = new Snapshot(next);
     }
@@ -302,31 +383,74 @@ public sealed class AgentIndex
         return merged;
     }
 
-    private static Entry[] Build(List<Tracked> members)
+    /// <summary>A capability's table over its members (in id order), laid out by their current scores (best first, ties
+    /// in id order), and each member's cell in it.</summary>
+    private Table Build(string capability, List<Tracked> byId)
     {
+        var n = byId.Count;
         var maxPrice = UInt128.Zero;
-        foreach (var t in members)
+        foreach (var t in byId)
             if (t.Agent.PricePerCall > maxPrice) maxPrice = t.Agent.PricePerCall;
-        var entries = new Entry[members.Count];
-        for (var i = 0; i < entries.Length; i++)
+        var priceTerms = new double[n];
+        var scores = new double[n];
+        for (var i = 0; i < n; i++)
         {
-            var a = members[i].Agent;
-            var slaP95Ms = Math.Max(a.SlaP95LatencyMs, 1u); // the registry refuses 0; never divide by it
-            entries[i] = new Entry
-            {
-                Price = a.PricePerCall,
-                PriceShare = PriceShare(a.PricePerCall, maxPrice),
-                DeclaredSuccess = a.SlaSuccessRateBps / (double)PoT.Consensus.Basis.Points,
-                SlaP95Us = slaP95Ms * 1000.0,
-                SlaP95UsLimit = slaP95Ms * 1000UL,
-                SlaBps = a.SlaSuccessRateBps,
-                Live = members[i].Live,
-                Agent = a
-            };
+            priceTerms[i] = _wPrice * PriceShare(byId[i].Agent.PricePerCall, maxPrice);
+            scores[i] = byId[i].AgentPart - priceTerms[i];
         }
-        return entries;
+        var keys = new LayoutKey[n];
+        for (var i = 0; i < n; i++) keys[i] = new LayoutKey(scores[i], i);
+        Array.Sort(keys);
+        var layout = new int[n];
+        for (var p = 0; p < n; p++) layout[p] = keys[p].IdRank;
+
+        var table = new Table
+        {
+            ById = [.. byId],
+            Agents = new AgentCandidate[n],
+            Scores = new double[n],
+            IdRanks = new long[n],
+            PriceTerms = new double[n],
+            Prices = new UInt128[n],
+            MaxPrice = maxPrice
+        };
+        for (var p = 0; p < n; p++)
+        {
+            var member = byId[layout[p]];
+            table.Agents[p] = member.Agent;
+            table.Scores[p] = scores[layout[p]];
+            table.IdRanks[p] = layout[p];
+            table.PriceTerms[p] = priceTerms[layout[p]];
+            table.Prices[p] = member.Agent.PricePerCall;
+            SetCell(member, new Cell(capability, table, p));
+        }
+        return table;
     }
 
-    /// <summary>price / the highest price among the capability's Listed agents (0 when all are free).</summary>
-    public static double PriceShare(UInt128 price, UInt128 maxPrice) => maxPrice == UInt128.Zero ? 0 : (double)price / (double)maxPrice;
+    private static void SetCell(Tracked member, Cell cell)
+    {
+        for (var c = 0; c < member.Cells.Count; c++)
+            if (member.Cells[c].Capability == cell.Capability)
+            {
+                member.Cells[c] = cell;
+                return;
+            }
+        member.Cells.Add(cell);
+    }
+
+    private static void RemoveCell(Tracked member, string capability)
+    {
+        for (var c = 0; c < member.Cells.Count; c++)
+            if (member.Cells[c].Capability == capability)
+            {
+                member.Cells.RemoveAt(c);
+                return;
+            }
+    }
+
+    /// <summary>Sorts best first, equal scores by id rank.</summary>
+    private readonly record struct LayoutKey(double Score, int IdRank) : IComparable<LayoutKey>
+    {
+        public int CompareTo(LayoutKey other) => other.Score.CompareTo(Score) is var c && c != 0 ? c : IdRank.CompareTo(other.IdRank);
+    }
 }
