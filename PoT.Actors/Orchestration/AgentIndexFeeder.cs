@@ -35,7 +35,7 @@ public sealed class AgentIndexFeeder : ReceiveActor, IWithTimers
         {
             _directory = _directory.Apply(e.PersistenceId, e.Event, e.Offset);
             if (!EntityIds.TryParse(e.PersistenceId, out var kind, out var agentId) || kind != EntityKind.Agent) return;
-            if (_directory.Agents.TryGetValue(agentId, out var listing)) _index.Upsert(Candidate(listing, _scores.GetValueOrDefault(agentId)));
+            if (_directory.Agents.TryGetValue(agentId, out var listing)) _index.Upsert(AgentCandidate.From(listing, _scores.GetValueOrDefault(agentId)));
         });
         Receive<RefreshReputation>(_ => _reputation?.Tell(GetReputation.Instance));
         Receive<ReputationView>(view =>
@@ -58,10 +58,6 @@ public sealed class AgentIndexFeeder : ReceiveActor, IWithTimers
     {
         if (_reputation is not null) Timers.StartPeriodicTimer("reputation", RefreshReputation.Instance, TimeSpan.Zero, _interval);
     }
-
-    public static AgentCandidate Candidate(AgentListing a, uint score) =>
-        new(a.AgentId, a.Provider, a.Profile.Capabilities, a.Profile.Adapter, a.Profile.Endpoint, a.Profile.Config, a.Profile.PricePerCall,
-            a.Profile.SlaP95LatencyMs, a.Profile.SlaSuccessRateBps, score, a.Status == AgentStatus.Listed);
 
     protected override void PostStop() => _killSwitch?.Shutdown();
 
