@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.RegularExpressions;
 using PoT.Protocol;
 
 namespace PoT.Orchestration;
@@ -9,13 +8,9 @@ namespace PoT.Orchestration;
 /// bounds, a deadline ahead but not too far, and a plan that validates against the agents listed now (every step's
 /// capability offered). A refusal here writes nothing; the user keeps the budget and the nonce.
 /// </summary>
-public static partial class TaskAdmission
+public static class TaskAdmission
 {
-    [GeneratedRegex("^[a-z0-9][a-z0-9._-]{1,63}$")]
-    private static partial Regex TaskIdPattern();
-
-    public static string? TaskIdProblem(string taskId) =>
-        TaskIdPattern().IsMatch(taskId) ? null : "taskId: 2-64 characters of a-z, 0-9, '.', '_' or '-', starting with a letter or digit";
+    public static string? TaskIdProblem(string taskId) => Identifiers.Problem("taskId", taskId);
 
     public static CommandRejected? Check(SubmitTask t, TaskOptions options, Func<string, bool> offered, DateTimeOffset now)
     {

@@ -13,9 +13,6 @@ public static partial class AgentRules
 {
     public static readonly string[] AdapterKinds = ["http", "rag", "zk"];
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9._-]{1,63}$")]
-    private static partial Regex AgentIdPattern();
-
     [GeneratedRegex("^[a-z0-9][a-z0-9._:/-]{0,63}$")]
     private static partial Regex CapabilityPattern();
 
@@ -23,9 +20,7 @@ public static partial class AgentRules
     /// capabilities (and for the step ids of task plans, which the Planner checks with it).</summary>
     public static bool IsWellFormedCapability(string capability) => CapabilityPattern().IsMatch(capability);
 
-    public static string? AgentIdProblem(string agentId) => AgentIdPattern().IsMatch(agentId)
-        ? null
-        : "agentId: 2-64 characters of a-z, 0-9, '.', '_' or '-', starting with a letter or digit";
+    public static string? AgentIdProblem(string agentId) => Identifiers.Problem("agentId", agentId);
 
     public static Decision Decide(AgentState s, IAgentCommand command, SignedEnvelope envelope, RegistryOptions options)
     {
