@@ -35,7 +35,12 @@ public sealed class AgentIndexFeeder : ReceiveActor, IWithTimers
         {
             _directory = _directory.Apply(e.PersistenceId, e.Event, e.Offset);
             if (!EntityIds.TryParse(e.PersistenceId, out var kind, out var agentId) || kind != EntityKind.Agent) return;
-            if (_directory.Agents.TryGetValue(agentId, out var listing)) _index.Upsert(AgentCandidate.From(listing, _scores.GetValueOrDefault(agentId)));
+            if (_directory.Agents.TryGetValue(agentId, out var listing))
+            {
+                // Only agents this node can call are routable: the HTTP adapter is the one built so far.
+                var candidate = AgentCandidate.From(listing, _scores.GetValueOrDefault(agentId));
+                _index.Upsert(candidate.Adapter == "http" ? candidate : candidate with { Listed = false });
+            }
         });
         Receive<RefreshReputation>(_ => _reputation?.Tell(GetReputation.Instance));
         Receive<ReputationView>(view =>
