@@ -23,9 +23,9 @@ public sealed class OrchestrationServices(AgentIndex index, IAgentAdapter adapte
 public static class OrchestrationHosting
 {
     /// <summary>
-    /// Orchestration: task-{taskId} entities under sharding, remembered (a running task restarts by itself after a
-    /// crash, its executor with it), and the feeder that keeps the router's index current from the registry and the
-    /// reputation projection.
+    /// Orchestration: task-{taskId} entities under sharding, remembered, and woken at start by the task reviver (a
+    /// running task restarts by itself after a crash, its executor with it), and the feeder that keeps the router's
+    /// index current from the registry and the reputation projection.
     /// </summary>
     public static AkkaConfigurationBuilder AddOrchestration(this AkkaConfigurationBuilder builder, PotSettings settings, TimeProvider clock,
         OrchestrationServices services) => builder
@@ -33,7 +33,11 @@ public static class OrchestrationHosting
             (_, _) => taskId => TaskActor.PropsFor(taskId, settings.Tasks, _ => TaskExecutor.PropsFor(services.Index, services.Adapter, settings.Tasks), clock),
             new PotMessageExtractor(settings.NumberOfShards),
             LedgerHosting.ShardOptions(settings, rememberEntities: true))
-        .WithActors((system, registry) => registry.Register<AgentIndexActor>(system.ActorOf(
-            AgentIndexFeeder.PropsFor(services.Index, settings.Outbox.QueryPluginId, registry.Get<ReputationProjectionActor>(), TimeSpan.FromSeconds(1)),
-            "agent-index")));
+        .WithActors((system, registry) =>
+        {
+            registry.Register<AgentIndexActor>(system.ActorOf(
+                AgentIndexFeeder.PropsFor(services.Index, settings.Outbox.QueryPluginId, registry.Get<ReputationProjectionActor>(), TimeSpan.FromSeconds(1)),
+                "agent-index"));
+            system.ActorOf(TaskReviver.PropsFor(settings.Outbox.QueryPluginId, registry.Get<TaskRegion>()), "task-reviver");
+        });
 }

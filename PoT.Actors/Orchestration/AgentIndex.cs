@@ -101,6 +101,14 @@ public sealed class AgentIndex
     /// <summary>Agents the index routes to (Listed).</summary>
     public int ListedCount => Volatile.Read(ref _listed);
 
+    private volatile bool _ready;
+
+    /// <summary>Whether the index holds every agent the journal had when the node started (set by its feeder): before
+    /// that, "no agent offers it" may only mean "not loaded yet", so nobody should act on it.</summary>
+    public bool Ready => _ready;
+
+    public void MarkReady() => _ready = true;
+
     /// <summary>Adds or replaces an agent (registered, updated, listed, rejected, deregistered…). Listed = false keeps
     /// it (and its recent calls) but takes it out of routing. Its reputation becomes the candidate's.</summary>
     public void Upsert(AgentCandidate agent) => UpsertAll([agent]);

@@ -8,7 +8,8 @@ namespace PoT.Orchestration;
 
 /// <summary>
 /// Keeps the router's <see cref="AgentIndex"/> current: folds the "registry" tag with the agent directory's own fold
-/// (status, profile, provider of every agent) and upserts each agent that changed; every
+/// (status, profile, provider of every agent) and upserts each agent that changed — first everything written so far,
+/// after which it marks the index ready (executors and the task door wait for that), then live; every
 /// <paramref name="reputationInterval"/> it reads the reputation projection's scores and passes on the ones that
 /// moved. Restarted on failure, it folds again from the start (upserts are idempotent).
 /// </summary>
@@ -31,17 +32,13 @@ public sealed class AgentIndexFeeder : ReceiveActor, IWithTimers
     {
         _index = index;
         _reputation = reputation;
-        Receive<TaggedEvent>(e =>
+        Receive<Loaded>(loaded =>
         {
-            _directory = _directory.Apply(e.PersistenceId, e.Event, e.Offset);
-            if (!EntityIds.TryParse(e.PersistenceId, out var kind, out var agentId) || kind != EntityKind.Agent) return;
-            if (_directory.Agents.TryGetValue(agentId, out var listing))
-            {
-                // Only agents this node can call are routable: the HTTP adapter is the one built so far.
-                var candidate = AgentCandidate.From(listing, _scores.GetValueOrDefault(agentId));
-                _index.Upsert(candidate.Adapter == "http" ? candidate : candidate with { Listed = false });
-            }
+            foreach (var e in loaded.Events) Fold(e);
+            _index.MarkReady();
+            _killSwitch = TagFollower.Follow(Context, queryPluginId, PotEventTagger.Registry, loaded.Events.Count == 0 ? 0 : loaded.Events[^1].Offset);
         });
+        Receive<TaggedEvent>(Fold);
         Receive<RefreshReputation>(_ => _reputation?.Tell(GetReputation.Instance));
         Receive<ReputationView>(view =>
         {
@@ -53,14 +50,28 @@ public sealed class AgentIndexFeeder : ReceiveActor, IWithTimers
                 }
         });
         Receive<Status.Failure>(f => throw new InvalidOperationException("the agent index's journal stream failed", f.Cause));
-        _killSwitch = TagFollower.Follow(Context, queryPluginId, PotEventTagger.Registry);
         _interval = reputationInterval;
+        _queryPluginId = queryPluginId;
     }
 
+    private sealed record Loaded(IReadOnlyList<TaggedEvent> Events);
+
     private readonly TimeSpan _interval;
+    private readonly string _queryPluginId;
+
+    private void Fold(TaggedEvent e)
+    {
+        _directory = _directory.Apply(e.PersistenceId, e.Event, e.Offset);
+        if (!EntityIds.TryParse(e.PersistenceId, out var kind, out var agentId) || kind != EntityKind.Agent) return;
+        if (!_directory.Agents.TryGetValue(agentId, out var listing)) return;
+        // Only agents this node can call are routable: the HTTP adapter is the one built so far.
+        var candidate = AgentCandidate.From(listing, _scores.GetValueOrDefault(agentId));
+        _index.Upsert(candidate.Adapter == "http" ? candidate : candidate with { Listed = false });
+    }
 
     protected override void PreStart()
     {
+        TagSnapshot.Current(Context.System, _queryPluginId, PotEventTagger.Registry).PipeTo(Self, success: events => new Loaded(events));
         if (_reputation is not null) Timers.StartPeriodicTimer("reputation", RefreshReputation.Instance, TimeSpan.Zero, _interval);
     }
 

@@ -42,15 +42,30 @@ public sealed class TaskExecutor : ReceiveActor, IWithTimers
         _adapter = adapter;
         _options = options;
         Receive<TaskChanged>(changed => Next(changed.State));
+        Receive<IndexLoading>(_ => Next(_latest!));
         Receive<CallFinished>(OnFinished);
         Receive<StepTimedOut>(OnTimedOut);
     }
 
     protected override void PreStart() => _task.Tell(ExecutorReady.Instance);
 
+    private sealed class IndexLoading
+    {
+        public static readonly IndexLoading Instance = new();
+    }
+
+    private TaskState? _latest;
+
     private void Next(TaskState state)
     {
+        _latest = state;
         if (state.Phase != TaskPhase.Running || _stopping) return;
+        if (!_index.Ready)
+        {
+            // Just after a start the router's index is still loading: "no agent" would be a guess.
+            Timers.StartSingleTimer("index-loading", IndexLoading.Instance, TimeSpan.FromMilliseconds(100));
+            return;
+        }
         foreach (var step in state.Steps)
         {
             if (step.InFlight is not { } call || _running.ContainsKey((step.Plan.Id, call.Call)) || _given.Contains((step.Plan.Id, call.Call))) continue;

@@ -15,11 +15,11 @@ public sealed record TaggedEvent(string PersistenceId, object Event, long Offset
 /// </summary>
 public static class TagFollower
 {
-    public static UniqueKillSwitch Follow(IActorContext context, string queryPluginId, string tag)
+    public static UniqueKillSwitch Follow(IActorContext context, string queryPluginId, string tag, long after = 0)
     {
         var self = context.Self;
         var journal = PersistenceQuery.Get(context.System).ReadJournalFor<IEventsByTagQuery>(queryPluginId);
-        var (killSwitch, done) = journal.EventsByTag(tag, Offset.NoOffset())
+        var (killSwitch, done) = journal.EventsByTag(tag, after == 0 ? Offset.NoOffset() : Offset.Sequence(after))
             .ViaMaterialized(KillSwitches.Single<EventEnvelope>(), Keep.Right)
             .ToMaterialized(Sink.ForEach<EventEnvelope>(e => self.Tell(new TaggedEvent(e.PersistenceId, e.Event, ((Sequence)e.Offset).Value))),
                 Keep.Both)
@@ -27,4 +27,16 @@ public static class TagFollower
         done.ContinueWith(t => { if (t.IsFaulted) self.Tell(new Status.Failure(t.Exception!)); }, TaskScheduler.Default);
         return killSwitch;
     }
+}
+
+/// <summary>The events of a tag written so far, then the end: a start-up load that must finish before anyone relies on
+/// it (<see cref="TagFollower.Follow"/> then goes on from its last offset).</summary>
+public static class TagSnapshot
+{
+    public static Task<IReadOnlyList<TaggedEvent>> Current(ActorSystem system, string queryPluginId, string tag) =>
+        PersistenceQuery.Get(system).ReadJournalFor<ICurrentEventsByTagQuery>(queryPluginId)
+            .CurrentEventsByTag(tag, Offset.NoOffset())
+            .Select(e => new TaggedEvent(e.PersistenceId, e.Event, ((Sequence)e.Offset).Value))
+            .RunWith(Sink.Seq<TaggedEvent>(), system.Materializer())
+            .ContinueWith(t => (IReadOnlyList<TaggedEvent>)t.Result, TaskScheduler.Default);
 }

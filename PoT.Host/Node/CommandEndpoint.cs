@@ -56,6 +56,8 @@ public sealed class CommandEndpoint(CommandVerifier verifier, ActorRegistry acto
             if (onlyType is not null && signed.Envelope.Type != onlyType)
                 throw new ProtocolException(ErrorCodes.UnknownCommandType, $"this endpoint takes {onlyType} envelopes, not {signed.Envelope.Type}");
             // A task is planned against the agents listed now, before anything is escrowed.
+            if (signed.Command is SubmitTask && !orchestration.Index.Ready)
+                throw new ProtocolException(ErrorCodes.Unavailable, "the node is still loading its agent index; retry in a moment");
             if (signed.Command is SubmitTask task
                 && TaskAdmission.Check(task, settings.Tasks, orchestration.Index.Offers, clock.GetUtcNow()) is { } refused)
                 throw new ProtocolException(refused.Code, refused.Message);
