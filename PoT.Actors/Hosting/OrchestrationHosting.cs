@@ -15,7 +15,7 @@ public sealed class OrchestrationServices(AgentIndex index, IAgentAdapter adapte
 
     /// <summary>The adapters time real network calls on the real clock, whatever clock the node's rules run on.</summary>
     public static OrchestrationServices Create(PotSettings settings) =>
-        new(new AgentIndex(RoutingWeights.FromConfig(settings.Pot)), new HttpAgentAdapter(settings.HttpAdapter, TimeProvider.System));
+        new(new AgentIndex(settings.Tasks.Planning.Routing), new HttpAgentAdapter(settings.HttpAdapter, TimeProvider.System));
 
     public void Dispose() => (Adapter as IDisposable)?.Dispose();
 }

@@ -24,7 +24,7 @@ public static class TaskAdmission
         if (t.Deadline > nowSeconds + (ulong)options.MaxDeadline.TotalSeconds)
             return new CommandRejected(ErrorCodes.InvalidField,
                 $"deadline: at most {options.MaxDeadline.TotalHours:0.##} h ahead (pot.tasks.max-deadline); {t.Deadline - nowSeconds} s given");
-        return Planner.Plan(t.PlanRequest, options.Templates, offered, options.MaxPlanSteps) is PlanResult.Rejected r
+        return Planner.Plan(t.PlanRequest, options.Planning.Templates, offered, options.Planning.MaxPlanSteps) is PlanResult.Rejected r
             ? new CommandRejected(r.Code, r.Message)
             : null;
     }

@@ -4,7 +4,8 @@ using PoT.Protocol;
 
 namespace PoT.Orchestration;
 
-/// <summary>Settings of tasks and their executors (hocon/pot.conf, pot.tasks; docs/orchestration.md).</summary>
+/// <summary>Settings of tasks and their executors (hocon/pot.conf, pot.tasks; docs/orchestration.md), with the plan
+/// templates, step limit and routing weights of pot.orchestration (<see cref="Planning"/>).</summary>
 public sealed record TaskOptions(
     int ProviderBps,
     int ValidatorsBps,
@@ -20,8 +21,7 @@ public sealed record TaskOptions(
     TimeSpan StoppedIdleTimeout,
     int SlaWindowCalls,
     int SlaCompensationBps,
-    PlanTemplates Templates,
-    int MaxPlanSteps)
+    OrchestrationOptions Planning)
 {
     public static TaskOptions FromConfig(Config pot)
     {
@@ -31,7 +31,7 @@ public sealed record TaskOptions(
             Address.Parse(t.GetString("fees.validator-pool")), Address.Parse(t.GetString("fees.treasury")),
             t.GetInt("max-calls"), t.GetInt("max-agents-per-step"), t.GetTimeSpan("step-timeout"), t.GetTimeSpan("max-deadline"),
             t.GetInt("max-input-bytes"), t.GetInt("snapshot-every"), t.GetTimeSpan("stopped-idle-timeout"),
-            t.GetInt("sla.window-calls"), t.GetInt("sla.compensation-bps"), PlanTemplates.FromConfig(pot), PlanTemplates.MaxPlanSteps(pot));
+            t.GetInt("sla.window-calls"), t.GetInt("sla.compensation-bps"), OrchestrationOptions.FromConfig(pot));
         if (options.ProviderBps < 0 || options.ValidatorsBps < 0 || options.TreasuryBps < 0
             || options.ProviderBps + options.ValidatorsBps + options.TreasuryBps != Basis.Points)
             throw new ConfigurationException("pot.tasks.fees: provider-bps + validators-bps + treasury-bps must be 10000");

@@ -20,7 +20,7 @@ public static class TaskRules
         if (s.Phase != TaskPhase.None)
             return Emit(new TaskRefused(o.User, o.Budget, o.CommandId, ErrorCodes.TaskExists, o.Stamp));
         // The edge planned against the live agents before escrowing; here only the plan's shape is fixed for good.
-        return Planner.Plan(o.PlanRequest, options.Templates, _ => true, options.MaxPlanSteps) switch
+        return Planner.Plan(o.PlanRequest, options.Planning.Templates, _ => true, options.Planning.MaxPlanSteps) switch
         {
             PlanResult.Planned p => Emit(new TaskOpened(o.User, o.Goal, o.Input, o.Budget, o.Deadline, p.Plan, o.CommandId, o.Stamp)),
             PlanResult.Rejected r => Emit(new TaskOpened(o.User, o.Goal, o.Input, o.Budget, o.Deadline, new TaskPlan([]), o.CommandId, o.Stamp),
