@@ -1,4 +1,6 @@
 using System.Collections.Immutable;
+using FsCheck;
+using FsCheck.Fluent;
 using Newtonsoft.Json.Linq;
 using PoT.Hosting;
 using PoT.Orchestration;
@@ -156,5 +158,55 @@ public sealed class TaskRulesSpecs
         var split = Options.Split(999);
         Assert.Equal(((UInt128)69, (UInt128)29), (split.Validators, split.Treasury));
         Assert.Equal((UInt128)999, split.Provider + split.Validators + split.Treasury);
+    }
+
+    /// <summary>Random histories of dispatches, results (in time, failed, late) and stops, as an executor might report
+    /// them: whatever is accepted, the escrow is never overdrawn, a step is paid at most once, what is paid is the sum
+    /// of the successful calls' prices, and a stopped task has spent + refunded = budget with nothing held.</summary>
+    [Fact]
+    public void Money_adds_up_whatever_the_executor_reports()
+    {
+        var histories = Gen.Choose(1, 4).SelectMany(steps => Gen.Choose(1, 400).SelectMany(budget =>
+            Gen.ListOf(Gen.Choose(0, 10_000)).Select(moves => (steps, budget, moves: moves.ToArray()))));
+        Prop.ForAll(histories.ToArbitrary(), h =>
+        {
+            var capabilities = Enumerable.Range(1, h.steps).Select(i => $"cap-{i}").ToArray();
+            var s = Opened((UInt128)h.budget, capabilities);
+            var paid = new List<StepSucceeded>();
+            foreach (var move in h.moves)
+            {
+                var decision = Move(s, move);
+                if (decision is not Decision.Accept accept) continue;
+                foreach (var e in accept.Events)
+                {
+                    s = s.Apply(e);
+                    if (e is StepSucceeded ok) paid.Add(ok);
+                }
+                Assert.True(s.Spent + s.Reserved + s.Refunded <= s.Budget, $"overdrawn: {s.Spent} + {s.Reserved} + {s.Refunded} > {s.Budget}");
+            }
+            Assert.Equal(s.Spent, paid.Aggregate(UInt128.Zero, (sum, p) => sum + p.Price));
+            Assert.Equal(paid.Count, paid.Select(p => p.StepId).Distinct().Count());
+            Assert.All(paid, p => Assert.Equal(p.Price, p.Fees.Provider + p.Fees.Validators + p.Fees.Treasury));
+            if (s.Phase == TaskPhase.Stopped)
+                Assert.Equal((s.Budget, UInt128.Zero, UInt128.Zero), (s.Spent + s.Refunded, s.Held, s.Reserved));
+            else
+                Assert.Equal(s.Budget - s.Spent, s.Held);
+        }).QuickCheckThrowOnFailure();
+
+        static Decision Move(TaskState s, int move)
+        {
+            var (kind, n) = (move % 6, move / 6);
+            var steps = s.Steps;
+            var step = steps[n % steps.Length];
+            var call = step.Calls.Count == 0 ? 1 : step.Calls[n % step.Calls.Count].Call;
+            return kind switch
+            {
+                0 or 1 => TaskRules.Dispatch(s, new DispatchCall(step.Plan.Id, $"agent-{n % 5}", Provider, (UInt128)(n % 120)), Options),
+                2 => TaskRules.Result(s, Ok(step.Plan.Id, call, latency: n % 900), Options),
+                3 => TaskRules.Result(s, Failed(step.Plan.Id, call, n % 2 == 0 ? "agent-error" : "step-timeout"), Options),
+                4 => TaskRules.Stop(s, new StopTask((TaskStopReason)(1 + n % 4), "guard"), Now.AddMinutes(n % 20)),
+                _ => TaskRules.Result(s, Failed(step.Plan.Id, call, StepCallFailed.Interrupted), Options)
+            };
+        }
     }
 }
