@@ -97,10 +97,38 @@ public sealed class CommandEndpoint(CommandVerifier verifier, ActorRegistry acto
 
     /// <summary>Reads at most <paramref name="limit"/> bytes of JSON object. Dates stay strings and floats stay exact,
     /// so what is hashed is what was sent.</summary>
+    /// <summary>How much of a too-large body is read and dropped so that the client gets its 413 instead of a reset
+    /// connection (Kestrel closes a connection whose body was left unread); a body larger still is cut off.</summary>
+    public const int DrainFactor = 4;
+
+    private static async Task Drain(HttpRequest request, int limit, CancellationToken cancellationToken)
+    {
+        var scratch = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            long drained = 0;
+            int read;
+            while (drained <= (long)limit * DrainFactor
+                   && (read = await request.Body.ReadAsync(scratch.AsMemory(), cancellationToken)) > 0)
+                drained += read;
+        }
+        catch (Microsoft.AspNetCore.Http.BadHttpRequestException)
+        {
+            // Beyond the server's own body limit: the connection is closed, as for any abusive request.
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(scratch);
+        }
+    }
+
     public static async Task<JObject> ReadBody(HttpRequest request, int limit, CancellationToken cancellationToken)
     {
         if (request.ContentLength > limit)
+        {
+            await Drain(request, limit, cancellationToken);
             throw new ProtocolException(ErrorCodes.PayloadTooLarge, $"the body is {request.ContentLength} bytes; the limit is {limit}");
+        }
         // One pooled buffer per request, one byte over the limit to tell "exactly the limit" from "too large".
         var buffer = ArrayPool<byte>.Shared.Rent(limit + 1);
         try
@@ -111,7 +139,10 @@ public sealed class CommandEndpoint(CommandVerifier verifier, ActorRegistry acto
             {
                 length += read;
                 if (length > limit)
+                {
+                    await Drain(request, limit, cancellationToken);
                     throw new ProtocolException(ErrorCodes.PayloadTooLarge, $"the body exceeds the limit of {limit} bytes");
+                }
             }
             return Parse(System.Text.Encoding.UTF8.GetString(buffer, 0, length));
         }

@@ -21,7 +21,7 @@ public static class ProofEndpoints
         app.MapPut("/v1/proofs", async (HttpContext context, ProofStore store, PotSettings settings, CancellationToken ct) =>
         {
             var limit = settings.Proofs.MaxBundleBytes;
-            if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size) size.MaxRequestBodySize = limit + 1L;
+            if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size) size.MaxRequestBodySize = (long)limit * CommandEndpoint.DrainFactor + 1;
             IProofBundle bundle;
             try
             {
