@@ -51,7 +51,6 @@ public sealed record TaskState(
     string Input,
     UInt128 Budget,
     UInt128 Spent,
-    UInt128 Reserved,
     UInt128 Refunded,
     DateTimeOffset Deadline,
     ImmutableArray<TaskStep> Steps,
@@ -62,12 +61,16 @@ public sealed record TaskState(
     long Version)
 {
     public static TaskState Empty(string taskId) =>
-        new(taskId, TaskPhase.None, null, "", "", UInt128.Zero, UInt128.Zero, UInt128.Zero, UInt128.Zero, DateTimeOffset.MinValue, [], "", null, null,
+        new(taskId, TaskPhase.None, null, "", "", UInt128.Zero, UInt128.Zero, UInt128.Zero, DateTimeOffset.MinValue, [], "", null, null,
             RelayStamp.None, 0);
 
     /// <summary>Tokens the task holds: the escrow not yet paid out or refunded.</summary>
     [Newtonsoft.Json.JsonIgnore]
     public UInt128 Held => Budget - Spent - Refunded;
+
+    /// <summary>The prices of the calls in flight: reserved from the escrow until each call ends.</summary>
+    [Newtonsoft.Json.JsonIgnore]
+    public UInt128 Reserved => Steps.SelectMany(s => s.Calls).Where(c => c.Status == CallStatus.InFlight).Aggregate(UInt128.Zero, (sum, c) => checked(sum + c.Price));
 
     /// <summary>What a new call may still cost.</summary>
     [Newtonsoft.Json.JsonIgnore]
@@ -104,7 +107,6 @@ public static class TaskEvolution
             TaskRefused r => s with { Watermark = r.Stamp },
             StepDispatched d => s with
             {
-                Reserved = checked(s.Reserved + d.Price),
                 Steps = Change(s, d.StepId, step => step with
                 {
                     Calls = step.Calls.Add(new TaskCall(d.Call, d.AgentId, d.Provider, d.Price, CallStatus.InFlight, null, null, null, [], false))
@@ -112,7 +114,6 @@ public static class TaskEvolution
             },
             StepSucceeded ok => s with
             {
-                Reserved = checked(s.Reserved - ok.Price),
                 Spent = checked(s.Spent + ok.Price),
                 Steps = Change(s, ok.StepId, step => step with
                 {
@@ -122,7 +123,6 @@ public static class TaskEvolution
             },
             StepCallFailed f => s with
             {
-                Reserved = checked(s.Reserved - CallOf(s, f.StepId, f.Call).Price),
                 Steps = Change(s, f.StepId, step => step with
                 {
                     Calls = ChangeCall(step, f.Call, c => c with
@@ -134,7 +134,7 @@ public static class TaskEvolution
             LateResultIgnored l => s with { Steps = Change(s, l.StepId, step => step with { Calls = ChangeCall(step, l.Call, c => c with { LateResult = true }) }) },
             TaskStopped x => s with
             {
-                Phase = TaskPhase.Stopped, StopReason = x.Reason, StopMessage = x.Message, Refunded = x.Refund, Reserved = UInt128.Zero,
+                Phase = TaskPhase.Stopped, StopReason = x.Reason, StopMessage = x.Message, Refunded = x.Refund,
                 // Calls still in flight are abandoned: they are never paid.
                 Steps = [.. s.Steps.Select(step => step with
                 {
@@ -145,9 +145,6 @@ public static class TaskEvolution
         };
         return next with { Version = s.Version + 1 };
     }
-
-    public static TaskCall CallOf(TaskState s, string stepId, int call) =>
-        s.Step(stepId)?.Calls.FirstOrDefault(c => c.Call == call) ?? throw new ArgumentException($"task {s.TaskId} has no call {call} of step {stepId}");
 
     private static ImmutableArray<TaskStep> Change(TaskState s, string stepId, Func<TaskStep, TaskStep> change)
     {

@@ -36,6 +36,7 @@ public static class TaskEndpoints
     public static JObject Body(TaskView view)
     {
         var body = JObject.FromObject(view.State, PotJson.Serializer);
+        body["reserved"] = view.State.Reserved.ToString();
         body["held"] = view.Held.ToString();
         body["available"] = view.Available.ToString();
         body["calls"] = view.Calls;
