@@ -39,10 +39,10 @@ public sealed class AgentIndexFeeder : ReceiveActor, IWithTimers
             _killSwitch = TagFollower.Follow(Context, queryPluginId, PotEventTagger.Registry, loaded.Events.Count == 0 ? 0 : loaded.Events[^1].Offset);
         });
         Receive<TaggedEvent>(Fold);
-        Receive<RefreshReputation>(_ => _reputation?.Tell(GetReputation.Instance));
-        Receive<ReputationView>(view =>
+        Receive<RefreshReputation>(_ => _reputation?.Tell(GetReputationState.Instance));
+        Receive<ReputationState>(reputation =>
         {
-            foreach (var (agentId, row) in view.State.Agents)
+            foreach (var (agentId, row) in reputation.Agents)
                 if (!_scores.TryGetValue(agentId, out var score) || score != row.Score)
                 {
                     _scores[agentId] = row.Score;

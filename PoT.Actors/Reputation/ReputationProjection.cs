@@ -29,6 +29,13 @@ public sealed class GetReputation
     public static readonly GetReputation Instance = new();
 }
 
+/// <summary>Asks for the newest fold alone, without its digest (which serializes every row): what a frequent reader
+/// inside the node, such as the router's feeder, needs.</summary>
+public sealed class GetReputationState
+{
+    public static readonly GetReputationState Instance = new();
+}
+
 /// <summary>The read models at one offset, with their digest, how far the journal has got, and the offset the
 /// database holds (at most one save behind).</summary>
 public sealed record ReputationView(ReputationState State, string Digest, long JournalOrdering, long StoredOffset);
@@ -109,6 +116,7 @@ public sealed class ReputationProjection : ReceiveActor, IWithTimers
             SaveIfIdle();
         });
         Receive<GetReputation>(_ => Sender.Tell(new ReputationView(_folded, Digest(), Math.Max(_journalOrdering, _folded.Offset), _stored.Offset)));
+        Receive<GetReputationState>(_ => Sender.Tell(_folded));
         Receive<Status.Failure>(failure => throw new InvalidOperationException("the reputation projection failed; restarting from its stored offset",
             failure.Cause));
     }
