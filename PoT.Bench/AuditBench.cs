@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net.Http.Headers;
-using System.Text;
 using Akka.Configuration;
 using PoT.Audit;
 using PoT.Hosting;
@@ -97,16 +95,7 @@ public static class AuditBench
             using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = clients }) { BaseAddress = node.Url };
             foreach (var sender in senders)
                 while ((int)(await http.GetAsync($"/v1/accounts/{sender.Address}")).StatusCode != 200) await Task.Delay(50);
-            await Task.WhenAll(bodies.Select(async b =>
-            {
-                foreach (var body in b)
-                {
-                    using var content = new StringContent(body, Encoding.UTF8);
-                    content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-                    using var response = await http.PostAsync("/v1/commands", content);
-                    response.EnsureSuccessStatusCode();
-                }
-            }));
+            await Task.WhenAll(bodies.Select(b => IngestBench.Send(http, b, null)));
             // Every credit delivered and folded before the node stops.
             while (true)
             {

@@ -165,7 +165,8 @@ public static class IngestBench
         }
     }
 
-    private static async Task Send(HttpClient http, string[] bodies, ConcurrentBag<double>? latencies)
+    /// <summary>Posts signed envelopes one after another, as one client does (failing on any refusal).</summary>
+    internal static async Task Send(HttpClient http, string[] bodies, ConcurrentBag<double>? latencies)
     {
         foreach (var body in bodies)
         {

@@ -1,8 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
-using Akka.Configuration;
 using Newtonsoft.Json.Linq;
-using PoT.Hosting;
 using PoT.Persistence;
 using PoT.Reputation;
 
@@ -13,17 +11,16 @@ public static class ProjectionsCommand
 {
     public static Command Create()
     {
-        var db = new Option<FileInfo?>("--db") { Description = "The node's SQLite file (default: pot.db in --data-dir)" };
-        var dataDir = new Option<string?>("--data-dir") { Description = "The node's data directory (default: ./data)" };
+        var database = new NodeDatabase();
         var config = new Option<FileInfo?>("--config") { Description = "A HOCON file whose values override hocon/pot.conf (pot.reputation weights)" };
         var rebuild = new Command("rebuild",
             "Drop the read models and replay the whole journal into them (stop the node first, or let it restart its projection)")
         {
-            db, dataDir, config
+            database.Db, database.DataDir, config
         };
         rebuild.SetAction(parse => Cli.RunAsync(async () =>
         {
-            var (file, settings) = Open(parse, db, dataDir, config);
+            var (file, settings) = database.Open(parse, config);
             var stopwatch = Stopwatch.StartNew();
             var shown = Stopwatch.StartNew();
             var state = await ReputationRebuild.Fold(JournalPages.Sqlite(file), settings.Reputation.Parameters, progress: (done, total) =>
@@ -37,24 +34,15 @@ public static class ProjectionsCommand
             Console.WriteLine(Summary(state, stopwatch.Elapsed));
             return 0;
         }));
-        var digest = new Command("digest", "The stored read models' digest and offset (compare with GET /v1/network or `pot audit`)") { db, dataDir };
+        var digest = new Command("digest", "The stored read models' digest and offset (compare with GET /v1/network or `pot audit`)") { database.Db, database.DataDir };
         digest.SetAction(parse => Cli.Run(() =>
         {
-            var (file, _) = Open(parse, db, dataDir, null);
+            var (file, _) = database.Open(parse);
             var store = new ReadModelStore(() => JournalPages.SqliteConnection(file));
             if (!store.Exists()) throw new InvalidOperationException($"{file} holds no read models yet (run the node, or `pot projections rebuild`)");
             Console.WriteLine(Summary(store.Load(), null));
         }));
         return new Command("projections", "The reputation read models: rebuild them from the journal, or show their digest") { rebuild, digest };
-    }
-
-    internal static (string File, PotSettings Settings) Open(ParseResult parse, Option<FileInfo?> db, Option<string?> dataDir, Option<FileInfo?>? config)
-    {
-        var overrides = parse.GetValue(dataDir) is { } d ? $"pot.node.data-dir = {PotConfig.Quote(d)}" : "";
-        var fileConfig = config is not null && parse.GetValue(config) is { } f ? ConfigurationFactory.ParseString(File.ReadAllText(f.FullName)) : Config.Empty;
-        var settings = PotConfig.Load(ConfigurationFactory.ParseString(overrides).WithFallback(fileConfig));
-        var file = parse.GetValue(db)?.FullName ?? settings.SqliteFile ?? throw new InvalidOperationException("give --db FILE");
-        return File.Exists(file) ? (file, settings) : throw new FileNotFoundException($"no database at {file}");
     }
 
     private static JObject Summary(ReputationState state, TimeSpan? elapsed)

@@ -11,16 +11,15 @@ public static class SnapshotCommand
 {
     public static Command Create()
     {
-        var db = new Option<FileInfo?>("--db") { Description = "The node's SQLite file (default: pot.db in --data-dir)" };
-        var dataDir = new Option<string?>("--data-dir") { Description = "The node's data directory (default: ./data)" };
+        var database = new NodeDatabase();
         var output = new Option<FileInfo>("--out", "-o") { Description = "The copy to write (must not exist)", Required = true };
         var command = new Command("snapshot", "Copy a node's database consistently, even while the node runs (for `pot audit` or a backup)")
         {
-            db, dataDir, output
+            database.Db, database.DataDir, output
         };
         command.SetAction(parse => Cli.Run(() =>
         {
-            var (file, _) = ProjectionsCommand.Open(parse, db, dataDir, null);
+            var (file, _) = database.Open(parse);
             var target = parse.GetValue(output)!.FullName;
             if (File.Exists(target)) throw new InvalidOperationException($"{target} exists; a snapshot never overwrites a file");
             using (var connection = JournalPages.SqliteConnection(file, writable: false))
