@@ -146,6 +146,15 @@ public sealed class TaskEndToEndSpecs : IDisposable
         Assert.Equal(ErrorCodes.NoAgentForCapability, (string)body["error"]!["code"]!);
         Assert.Equal(before.ToString(), (await node.Account(Keys.Alice.Address)).ToString());
         Assert.Equal(404, (await node.Get("/v1/tasks/nobody-home")).Status);
+
+        // The task door takes only tasks, and a malformed id is named as such; nothing is written either way.
+        var rows = await Journal.MaxOrdering(node.Settings.SqliteFile!);
+        var transfer = new PoT.Ledger.Transfer(Keys.Alice.Address, Keys.Bob.Address, 1, 0);
+        var (wrongType, wrongBody) = await node.PostRaw(CommandVerifier.WireEnvelope(node.Sign(transfer, Keys.Alice).Envelope).ToString(), "/v1/tasks");
+        Assert.Equal((400, ErrorCodes.UnknownCommandType), (wrongType, (string)wrongBody["error"]!["code"]!));
+        var (badId, badBody) = await node.Get("/v1/tasks/Not_An_Id");
+        Assert.Equal((400, ErrorCodes.InvalidField), (badId, (string)badBody["error"]!["code"]!));
+        Assert.Equal(rows, await Journal.MaxOrdering(node.Settings.SqliteFile!));
     }
 
     [Fact]
