@@ -22,7 +22,7 @@ public static class ProofsBench
         var root = RepoRoot();
 
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}");
-        var task = new TrainingTask("bench", 8003, 32, 10, 1.5, 2.0, 2_000, null);
+        var task = new TrainingTask("bench", 8003, 32, 10, 1.5, 2.0, 2_000, null, TrainingRequirements.None);
         var data = task.TrainingSet(1, rows);
         var provider = EthKey.FromSeed("bench-provider").Address;
         foreach (var (name, model) in new[] { ("softmax", ModelSpec.Softmax(32, 10)), ("mlp", ModelSpec.Mlp(32, hidden, 10)) })
@@ -32,7 +32,7 @@ public static class ProofsBench
             var judged = new HashSet<HexBytes>();
             // Warm-up (JIT) on a small run, then the measured ones.
             PolVerifier.Verify(Prover.Train(task.TrainingSet(2, 256), plan with { Epochs = 1 }, provider, "a", "bench", name), provider, "a", judged, challenge,
-                VerifierPolicy.Default);
+                task.Requirements, VerifierPolicy.Default);
             var train = new List<double>();
             var verify = new List<double>();
             var answer = new List<double>();
@@ -45,7 +45,7 @@ public static class ProofsBench
                 // Answering row openings is the prover's work: timed apart and taken out of the verifier's time.
                 var source = new TimedSource(record);
                 stopwatch.Restart();
-                verdict = PolVerifier.Verify(source, provider, "a", judged, challenge, VerifierPolicy.Default);
+                verdict = PolVerifier.Verify(source, provider, "a", judged, challenge, task.Requirements, VerifierPolicy.Default);
                 verify.Add(stopwatch.Elapsed.TotalMilliseconds - source.Answering.TotalMilliseconds);
                 answer.Add(source.Answering.TotalMilliseconds);
                 if (!verdict.Accepted) throw new InvalidOperationException($"the honest run was refused: {verdict.Code}: {verdict.Reason}");

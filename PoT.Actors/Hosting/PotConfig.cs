@@ -120,7 +120,7 @@ public static class PotConfig
             pot.GetInt("node.http.port"),
             pot.GetInt("node.http.max-body-bytes"),
             PoT.Proofs.ProofsOptions.FromConfig(pot, dataDir),
-            new PoT.Proofs.ValidatorDutyOptions(pot.GetTimeSpan("validator.retry-interval"), pot.GetTimeSpan("node.ask-timeout")),
+            PoT.Proofs.ValidatorDutyOptions.FromConfig(pot),
             [.. pot.GetStringList("validator.key-files").Select(f => Path.Combine(dataDir, f))],
             PoT.Reputation.ReputationOptions.FromConfig(pot),
             PoT.Orchestration.TaskOptions.FromConfig(pot),

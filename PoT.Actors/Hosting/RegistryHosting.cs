@@ -10,11 +10,11 @@ public static class RegistryHosting
     /// agent directory read model.</summary>
     public static AkkaConfigurationBuilder AddRegistry(this AkkaConfigurationBuilder builder, PotSettings settings, TimeProvider clock)
     {
-        var proofs = new PoT.Proofs.ProofStore(settings.Proofs.Directory);
+        var proofs = new PoT.Proofs.ProofChecker(new PoT.Proofs.ProofStore(settings.Proofs.Directory), settings.Proofs);
         return builder.WithShardRegion<AgentRegion>("agent",
             (_, registry) => entityId => AgentActor.PropsFor(entityId, settings.Registry,
                 new AgentDependencies(registry.Get<AccountRegion>(), registry.Get<ValidatorSetRegion>(), settings.AccountCheckTimeout,
-                    settings.Consensus.MinCommitteeSize, proofs.Available), settings.Tasks, clock),
+                    settings.Consensus.MinCommitteeSize, proofs.Admit), settings.Tasks, clock),
             new PotMessageExtractor(settings.NumberOfShards),
             LedgerHosting.ShardOptions(settings))
         .WithActors((system, registry) =>

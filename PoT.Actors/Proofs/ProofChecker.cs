@@ -26,16 +26,57 @@ public sealed class ProofChecker(ProofStore store, ProofsOptions options)
         {
             bundle = store.Find(check.ProofHash);
         }
+        catch (ProofFormatException e)
+        {
+            return ProofVerdict.Refused(e.Code, e.Message);
+        }
         catch (Exception e) when (e is FormatException or InvalidDataException)
         {
-            return ProofVerdict.Refused("malformed-proof", e.Message);
+            return ProofVerdict.Refused(ErrorCodes.MalformedProof, e.Message);
         }
         if (bundle is null) return ProofVerdict.Refused("proof-not-found", $"no bundle {check.ProofHash} in the proof store; upload it with PUT /v1/proofs");
         return CheckBundle(bundle, check, judgedProofs);
     }
 
-    /// <summary>Checks a bundle in hand (`pot proof verify` checks a file this way) against the round's claims.</summary>
+    /// <summary>Whether a round over this proof may open: a kind no verifier checks (opaque) always; otherwise the bundle
+    /// must be stored, readable, and within this node's limits (<see cref="ProofAdmission"/>) — the checks a validator
+    /// would refuse it for before any work, so a provider learns of them before it spends a nonce and a bond.</summary>
+    public ProofProblem? Admit(string kind, HexBytes hash)
+    {
+        if (!ProofBundle.Kinds.Contains(kind)) return null;
+        try
+        {
+            return store.Find(hash) is { } bundle
+                ? ProofAdmission.Problem(bundle, options.Training)
+                : new ProofProblem(ErrorCodes.ProofNotFound,
+                    $"no {kind} proof {hash} on this node: upload the bundle (PUT /v1/proofs, `pot proof upload`) first");
+        }
+        catch (ProofFormatException e)
+        {
+            return new ProofProblem(e.Code, e.Message);
+        }
+        catch (Exception e) when (e is FormatException or InvalidDataException or ArgumentException)
+        {
+            return new ProofProblem(ErrorCodes.MalformedProof, e.Message);
+        }
+    }
+
+    /// <summary>Checks a bundle in hand (`pot proof verify` checks a file this way) against the round's claims. Every
+    /// bundle gets a verdict: whatever a bundle makes the verifier throw is that bundle's fault, a rejection
+    /// attributed to its provider — never a silence that would count as the validators' miss.</summary>
     public ProofVerdict CheckBundle(IProofBundle bundle, ProofCheck check, IReadOnlySet<HexBytes> judgedProofs)
+    {
+        try
+        {
+            return CheckKind(bundle, check, judgedProofs);
+        }
+        catch (Exception e) when (e is not (OutOfMemoryException or IOException or UnauthorizedAccessException))
+        {
+            return ProofVerdict.Refused(ErrorCodes.MalformedProof, $"the verifier could not process this bundle: {e.GetType().Name}: {e.Message}");
+        }
+    }
+
+    private ProofVerdict CheckKind(IProofBundle bundle, ProofCheck check, IReadOnlySet<HexBytes> judgedProofs)
     {
         if (bundle.Hash() != check.ProofHash)
             return ProofVerdict.Refused("wrong-proof", $"the bundle hashes to {bundle.Hash()}, the round names {check.ProofHash}");
@@ -47,7 +88,7 @@ public sealed class ProofChecker(ProofStore store, ProofsOptions options)
                 if (!options.Tasks.TryGetValue(training.Manifest.Task, out var task))
                     return ProofVerdict.Refused("unknown-task", $"this validator has no challenge set for task '{training.Manifest.Task}'");
                 return PolVerifier.Verify(training, check.Provider, check.AgentId, judgedProofs, task.ChallengeSet(check.Validator, check.RoundSeed),
-                    options.Training);
+                    task.Requirements, options.Training);
             case SgdStepProof step:
                 return SgdStepVerifier.Verify(SgdStepCircuit.VerificationKey, step, check.Provider, judgedProofs, options.SgdStep);
             default:

@@ -102,10 +102,13 @@ public static class ProofCodec
             return value;
         }
 
+        /// <summary>A float64; NaN and infinities are refused here, so none ever reaches a verifier's arithmetic
+        /// (NaN fails every comparison, and a check written as "distance > tolerance" would pass it).</summary>
         public double Double()
         {
             Need(8);
             var value = BinaryPrimitives.ReadDoubleLittleEndian(data.AsSpan(_at));
+            if (!double.IsFinite(value)) throw ProofFormatException.NonFinite($"{what}, byte {_at}");
             _at += 8;
             return value;
         }

@@ -92,10 +92,15 @@ public sealed class TrainingRecord(ProofManifest manifest, ImmutableArray<Checkp
         ["dataset"] = Convert.ToBase64String(ProofCodec.EncodeDataset(dataset))
     };
 
-    public static TrainingRecord FromBundle(JObject bundle) => new(
-        (bundle["manifest"] as JObject ?? throw new FormatException("manifest: missing")).ToObject<ProofManifest>(ProofCodec.Json)!,
-        ProofCodec.DecodeCheckpoints(Base64(bundle, "checkpoints")),
-        ProofCodec.DecodeDataset(Base64(bundle, "dataset")));
+    public static TrainingRecord FromBundle(JObject bundle)
+    {
+        var manifest = (bundle["manifest"] as JObject ?? throw new FormatException("manifest: missing")).ToObject<ProofManifest>(ProofCodec.Json)
+            ?? throw new FormatException("manifest: null");
+        // JSON readers accept NaN and Infinity literals: refuse them before anything computes with them.
+        if (!double.IsFinite(manifest.Plan.LearningRate)) throw ProofFormatException.NonFinite("manifest.plan.learningRate");
+        if (!double.IsFinite(manifest.Tolerance)) throw ProofFormatException.NonFinite("manifest.tolerance");
+        return new(manifest, ProofCodec.DecodeCheckpoints(Base64(bundle, "checkpoints")), ProofCodec.DecodeDataset(Base64(bundle, "dataset")));
+    }
 
     private static byte[] Base64(JObject bundle, string field) =>
         Convert.FromBase64String((string?)bundle[field] ?? throw new FormatException($"{field}: missing"));

@@ -35,10 +35,6 @@ public sealed class ProofStore(string directory)
 
     public bool Contains(HexBytes hash) => hash.Length == 32 && File.Exists(PathOf(hash));
 
-    /// <summary>Whether a round of <paramref name="kind"/> over <paramref name="hash"/> can be judged from this store:
-    /// always for kinds no verifier checks (opaque), otherwise only if the bundle is here.</summary>
-    public bool Available(string kind, HexBytes hash) => !ProofBundle.Kinds.Contains(kind) || Contains(hash);
-
     /// <summary>The bundle stored under <paramref name="hash"/>, or null if there is none.</summary>
     public IProofBundle? Find(HexBytes hash)
     {

@@ -61,11 +61,21 @@ public sealed record Checkpoint(int Step, ImmutableArray<double> Weights, Immuta
 /// <summary>Relative L∞ distance: max |a − b| / (1 + |b|) — tolerant of large weights, strict for small ones.</summary>
 public static class WeightDistance
 {
+    /// <summary>The distance, or +∞ when the lengths differ or any term is not a number: Math.Max propagates NaN and
+    /// NaN fails every comparison, so a NaN here must never be mistaken for "close".</summary>
     public static double Of(IReadOnlyList<double> a, IReadOnlyList<double> b)
     {
         if (a.Count != b.Count) return double.PositiveInfinity;
         var max = 0.0;
-        for (var i = 0; i < a.Count; i++) max = Math.Max(max, Math.Abs(a[i] - b[i]) / (1 + Math.Abs(b[i])));
+        for (var i = 0; i < a.Count; i++)
+        {
+            var d = Math.Abs(a[i] - b[i]) / (1 + Math.Abs(b[i]));
+            if (!(d <= max))
+            {
+                if (double.IsNaN(d)) return double.PositiveInfinity;
+                max = d;
+            }
+        }
         return max;
     }
 

@@ -6,9 +6,11 @@ namespace PoT.Proofs;
 /// <summary>
 /// A learning task validators know how to test: either a seeded distribution (Gaussian blobs) from which every
 /// validator draws its own held-out challenge set, or a held-out CSV file the validator keeps to itself. A proof names
-/// its task; a validator that does not know it cannot score the model and refuses the proof (unknown-task).
+/// its task; a validator that does not know it cannot score the model and refuses the proof (unknown-task). The task's
+/// <paramref name="Requirements"/> are the least training and accuracy a listed model must show.
 /// </summary>
-public sealed record TrainingTask(string Name, ulong Seed, int Features, int Classes, double Noise, double Spread, int ChallengeRows, string? ChallengeCsv)
+public sealed record TrainingTask(string Name, ulong Seed, int Features, int Classes, double Noise, double Spread, int ChallengeRows, string? ChallengeCsv,
+    TrainingRequirements Requirements)
 {
     /// <summary>The provider's training data for this task (blobs only): the same distribution as the challenge sets,
     /// a different sample.</summary>

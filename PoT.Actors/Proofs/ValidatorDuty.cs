@@ -8,8 +8,20 @@ using PoT.Protocol;
 
 namespace PoT.Proofs;
 
-/// <summary>Settings of the validator duty (hocon/pot.conf, pot.validator).</summary>
-public sealed record ValidatorDutyOptions(TimeSpan RetryInterval, TimeSpan AskTimeout);
+/// <summary>Settings of the validator duty (hocon/pot.conf, pot.validator): how often it retries, how long one
+/// verification may take, and how many may fail before it votes reject.</summary>
+public sealed record ValidatorDutyOptions(TimeSpan RetryInterval, TimeSpan AskTimeout, TimeSpan VerifyTimeout, int MaxVerifyAttempts)
+{
+    public static ValidatorDutyOptions FromConfig(Akka.Configuration.Config pot)
+    {
+        var v = pot.GetConfig("validator");
+        var options = new ValidatorDutyOptions(v.GetTimeSpan("retry-interval"), pot.GetTimeSpan("node.ask-timeout"), v.GetTimeSpan("verify-timeout"),
+            v.GetInt("max-verify-attempts"));
+        if (options.RetryInterval <= TimeSpan.Zero || options.VerifyTimeout <= TimeSpan.Zero || options.MaxVerifyAttempts < 1)
+            throw new Akka.Configuration.ConfigurationException("pot.validator: retry-interval and verify-timeout above 0, max-verify-attempts at least 1");
+        return options;
+    }
+}
 
 /// <summary>
 /// A validator's automatic duty on this node: follows the journal's "consensus" tag; for every round whose committee
@@ -17,6 +29,9 @@ public sealed record ValidatorDutyOptions(TimeSpan RetryInterval, TimeSpan AskTi
 /// verdict as a sealed vote, and reveals it once reveals open. The vote goes through the round entity like any signed
 /// command, so a duty gets no privilege a validator on the command line lacks. Every step is idempotent (the salt is
 /// derived, the signature deterministic), so a retry or a restart re-sends the identical message, never a new one.
+/// A verification that fails or outlasts verify-timeout is tried again, max-verify-attempts times in all; then the
+/// duty votes reject (code verifier-failed): it never approves what it could not check, and never stays silent,
+/// which would count as its miss.
 /// </summary>
 public sealed class ValidatorDuty : ReceiveActor, IWithTimers
 {
@@ -33,7 +48,8 @@ public sealed class ValidatorDuty : ReceiveActor, IWithTimers
     private readonly ValidatorDutyOptions _options;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<string, ProofVerdict> _verdicts = [];
-    private readonly HashSet<string> _verifying = [];
+    private readonly Dictionary<string, DateTimeOffset> _verifying = [];
+    private readonly Dictionary<string, int> _failedVerifications = [];
     private readonly Dictionary<(string Round, DutyStep Step), DateTimeOffset> _sent = [];
     private ValidatorDutyState _state;
     private UniqueKillSwitch? _killSwitch;
@@ -60,14 +76,26 @@ public sealed class ValidatorDuty : ReceiveActor, IWithTimers
         Receive<ProofVerified>(v =>
         {
             _verifying.Remove(v.Check.RoundId);
+            _failedVerifications.Remove(v.Check.RoundId);
             _verdicts[v.Check.RoundId] = v.Verdict;
             _log.Info($"validator {_key.Address}, round {v.Check.RoundId}: {v.Check.ProofKind} proof {v.Check.ProofHash} → {v.Verdict.Vote.Verdict} " +
                 $"({v.Verdict.Code}: {v.Verdict.Reason}) in {v.Verdict.Elapsed.TotalMilliseconds:F0} ms");
             Act(v.Check.RoundId);
         });
-        Receive<ProofVerificationFailed>(f => _verifying.Remove(f.Check.RoundId));
+        Receive<ProofVerificationFailed>(f =>
+        {
+            if (!_verifying.Remove(f.Check.RoundId)) return;
+            VerificationFailed(f.Check, f.Reason);
+        });
         Receive<Tick>(_ =>
         {
+            var now = _clock.GetUtcNow();
+            foreach (var (roundId, since) in _verifying.ToList())
+                if (now - since >= _options.VerifyTimeout && _state.Rounds.TryGetValue(roundId, out var round))
+                {
+                    _verifying.Remove(roundId);
+                    VerificationFailed(CheckOf(roundId, round), $"no verdict within {_options.VerifyTimeout}");
+                }
             foreach (var roundId in _state.Rounds.Keys.ToList()) Act(roundId);
         });
         Receive<CommandResult>(result =>
@@ -93,9 +121,8 @@ public sealed class ValidatorDuty : ReceiveActor, IWithTimers
         var now = _clock.GetUtcNow();
         switch (ValidatorDutyRules.Next(round, _verdicts.ContainsKey(roundId), now))
         {
-            case DutyStep.Verify when _verifying.Add(roundId):
-                var o = round.Opening;
-                _verifiers.Tell(new VerifyProof(new ProofCheck(roundId, o.ProofKind, o.ProofHash, o.Provider, o.AgentId, o.Seed, _key.Address), _state.Judged));
+            case DutyStep.Verify when _verifying.TryAdd(roundId, now):
+                _verifiers.Tell(new VerifyProof(CheckOf(roundId, round), _state.Judged));
                 break;
             case DutyStep.Commit when Due(roundId, DutyStep.Commit, now):
                 var (verdict, score) = _verdicts[roundId].Vote;
@@ -110,6 +137,24 @@ public sealed class ValidatorDuty : ReceiveActor, IWithTimers
                 Forget(roundId);
                 break;
         }
+    }
+
+    private ProofCheck CheckOf(string roundId, DutyRound round)
+    {
+        var o = round.Opening;
+        return new ProofCheck(roundId, o.ProofKind, o.ProofHash, o.Provider, o.AgentId, o.Seed, _key.Address);
+    }
+
+    /// <summary>The verifier itself failed: try again on the next tick, until the attempts run out; then the verdict is
+    /// a rejection (fail closed).</summary>
+    private void VerificationFailed(ProofCheck check, string reason)
+    {
+        var failures = _failedVerifications[check.RoundId] = _failedVerifications.GetValueOrDefault(check.RoundId) + 1;
+        _log.Warning("validator {0}, round {1}: verification {2} of {3} failed: {4}", _key.Address, check.RoundId, failures, _options.MaxVerifyAttempts, reason);
+        if (failures < _options.MaxVerifyAttempts) return;
+        _verdicts[check.RoundId] = ProofVerdict.Refused("verifier-failed",
+            $"this validator's verifier failed {failures} times ({reason}); it does not approve what it could not check");
+        Act(check.RoundId);
     }
 
     /// <summary>A step is sent once, then again only if the journal has not shown it after a retry interval.</summary>
@@ -127,6 +172,8 @@ public sealed class ValidatorDuty : ReceiveActor, IWithTimers
     private void Forget(string roundId)
     {
         _verdicts.Remove(roundId);
+        _verifying.Remove(roundId);
+        _failedVerifications.Remove(roundId);
         _sent.Remove((roundId, DutyStep.Commit));
         _sent.Remove((roundId, DutyStep.Reveal));
     }

@@ -57,7 +57,13 @@ public static class ErrorCodes
 
     // Proofs
     public const string MalformedProof = "malformed-proof";
+    /// <summary>A training log whose checkpoints do not match what its manifest declares (count, steps, sizes).</summary>
+    public const string MalformedLog = "malformed-log";
     public const string ProofNotFound = "proof-not-found";
+    /// <summary>A number in a proof (a weight, a feature, a tolerance, a learning rate) is NaN or infinite.</summary>
+    public const string NonFiniteNumber = "non-finite-number";
+    /// <summary>A proof declares more than the configured limits (pot.proofs.limits) or more verification work.</summary>
+    public const string ProofOverBudget = "proof-over-budget";
 
     // Task execution (the planner's codes are with the tasks group)
     public const string TaskExists = "task-exists";

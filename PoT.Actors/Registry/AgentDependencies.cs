@@ -13,18 +13,17 @@ namespace PoT.Registry;
 /// verifiable kind must be in the node's proof store (validators would otherwise reject it, and slash the provider,
 /// for a missing upload), and enough validators must exist. A refusal here means no event anywhere.
 /// </summary>
-/// <param name="ProofAvailable">Whether a proof of a verifiable kind is stored (kind, hash); opaque kinds are not asked.</param>
+/// <param name="ProofProblem">Why a proof (kind, hash) cannot be judged: not stored, unreadable, or over the limits
+/// (<see cref="PoT.Proofs.ProofChecker.Admit"/>); null when it can.</param>
 public sealed record AgentDependencies(IActorRef Accounts, IActorRef ValidatorSet, TimeSpan Timeout, int MinCommitteeSize,
-    Func<string, HexBytes, bool>? ProofAvailable = null)
+    Func<string, HexBytes, PoT.Proofs.ProofProblem?>? ProofProblem = null)
 {
     public async Task<object> DryRun(Signed signed)
     {
         var account = signed.Command.Account;
         var check = await Accounts.Ask<object>(new ShardingEnvelope(account.Value, new CheckSigned(signed.Envelope)), Timeout).ConfigureAwait(false);
         if (check is CommandRejected || signed.Command is not SubmitTrainingProof proof) return check;
-        if (ProofAvailable is { } stored && !stored(proof.ProofKind, proof.ProofHash))
-            return new CommandRejected(ErrorCodes.ProofNotFound,
-                $"no {proof.ProofKind} proof {proof.ProofHash} on this node: upload the bundle (PUT /v1/proofs, `pot proof upload`) first");
+        if (ProofProblem?.Invoke(proof.ProofKind, proof.ProofHash) is { } problem) return new CommandRejected(problem.Code, problem.Message);
         var snapshot = await ValidatorSet.Ask<ValidatorSnapshot>(new ShardingEnvelope(ValidatorSetIds.EntityId, GetValidatorSnapshot.Instance), Timeout)
             .ConfigureAwait(false);
         var available = snapshot.Eligible.Count(v => v.Validator != account);

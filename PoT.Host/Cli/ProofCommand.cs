@@ -112,28 +112,40 @@ public static class ProofCommand
         command.SetAction(parse => Cli.Run(() =>
         {
             var settings = Settings(parse);
-            var bundle = ProofBundle.Parse(File.ReadAllText(parse.GetValue(file)!.FullName));
+            IProofBundle bundle;
+            try
+            {
+                bundle = ProofBundle.Parse(File.ReadAllText(parse.GetValue(file)!.FullName));
+            }
+            catch (FormatException e)
+            {
+                // What a validator would vote on an unreadable bundle: a rejection, with its code.
+                Console.WriteLine(VerdictJson(ProofVerdict.Refused((e as ProofFormatException)?.Code ?? ErrorCodes.MalformedProof, e.Message)));
+                return 1;
+            }
             var agentId = parse.GetValue(agent) ?? (bundle as TrainingRecord)?.Manifest.AgentId ?? "agent";
             var check = new ProofCheck("local", bundle.Kind, bundle.Hash(), Address.Parse(parse.GetValue(provider)!), agentId,
                 parse.GetValue(seed) is { } s ? HexBytes.Parse(s) : HexBytes.From(Keccak.Hash(bundle.Hash().ToBytes())),
                 parse.GetValue(validator) is { } v ? Address.Parse(v) : Address.Zero);
             var verdict = new ProofChecker(new ProofStore(settings.Proofs.Directory), settings.Proofs).CheckBundle(bundle, check, new HashSet<HexBytes>());
-            Console.WriteLine(new JObject
-            {
-                ["accepted"] = verdict.Accepted,
-                ["code"] = verdict.Code,
-                ["reason"] = verdict.Reason,
-                ["score"] = verdict.Score,
-                ["intervals"] = new JArray(verdict.Intervals),
-                ["reexecutedSteps"] = verdict.ReexecutedSteps,
-                ["totalSteps"] = verdict.TotalSteps,
-                ["maxDistance"] = verdict.MaxDistance,
-                ["milliseconds"] = Math.Round(verdict.Elapsed.TotalMilliseconds, 1)
-            });
+            Console.WriteLine(VerdictJson(verdict));
             return verdict.Accepted ? 0 : 1;
         }));
         return command;
     }
+
+    private static JObject VerdictJson(ProofVerdict verdict) => new()
+    {
+        ["accepted"] = verdict.Accepted,
+        ["code"] = verdict.Code,
+        ["reason"] = verdict.Reason,
+        ["score"] = verdict.Score,
+        ["intervals"] = new JArray(verdict.Intervals),
+        ["reexecutedSteps"] = verdict.ReexecutedSteps,
+        ["totalSteps"] = verdict.TotalSteps,
+        ["maxDistance"] = verdict.MaxDistance,
+        ["milliseconds"] = Math.Round(verdict.Elapsed.TotalMilliseconds, 1)
+    };
 
     private static Command Upload()
     {

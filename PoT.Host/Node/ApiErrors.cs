@@ -18,7 +18,8 @@ public static class ApiErrors
             or ErrorCodes.AgentRejected or ErrorCodes.RoundClosed or ErrorCodes.NotCommitteeMember or ErrorCodes.CommitTooLate
             or ErrorCodes.RevealTooEarly or ErrorCodes.RevealTooLate or ErrorCodes.NotCommitted or ErrorCodes.ValidatorEquivocated
             or ErrorCodes.AlreadyProven or ErrorCodes.TaskExists or ErrorCodes.TaskStopped => StatusCodes.Status409Conflict,
-        ErrorCodes.NoValidators or ErrorCodes.RevealMismatch or ErrorCodes.InvalidEvidence or ErrorCodes.ProofNotFound => StatusCodes.Status422UnprocessableEntity,
+        ErrorCodes.NoValidators or ErrorCodes.RevealMismatch or ErrorCodes.InvalidEvidence or ErrorCodes.ProofNotFound
+            or ErrorCodes.ProofOverBudget => StatusCodes.Status422UnprocessableEntity,
         ErrorCodes.InsufficientFunds or ErrorCodes.InsufficientStake or ErrorCodes.StakeBelowMinimum
             or ErrorCodes.UnbondingNotMatured or ErrorCodes.NothingToWithdraw or ErrorCodes.SelfTransfer
             or ErrorCodes.InvalidAmount or ErrorCodes.AmountOverflow => StatusCodes.Status422UnprocessableEntity,

@@ -31,10 +31,16 @@ public static class ProofEndpoints
             {
                 return ApiErrors.Error(e.Code, e.Message);
             }
+            catch (ProofFormatException e)
+            {
+                return ApiErrors.Error(e.Code, e.Message);
+            }
             catch (FormatException e)
             {
                 return ApiErrors.Error(ErrorCodes.MalformedProof, e.Message);
             }
+            // Nothing a validator would refuse before any work is stored: a node's disk is not a free dump.
+            if (ProofAdmission.Problem(bundle, settings.Proofs.Training) is { } problem) return ApiErrors.Error(problem.Code, problem.Message);
             var existed = store.Contains(bundle.Hash());
             var hash = store.Put(bundle);
             return ApiErrors.Json(new JObject { ["hash"] = hash.Value, ["kind"] = bundle.Kind, ["stored"] = !existed });

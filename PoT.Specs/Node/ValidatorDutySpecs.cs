@@ -60,7 +60,7 @@ public sealed class ValidatorDutySpecs : IDisposable
         return view;
     }
 
-    private static TrainingRecord Honest(Address provider) => Training.Honest(provider, epochs: 3);
+    private static TrainingRecord Honest(Address provider) => Training.Honest(provider);
 
     [Fact]
     public async Task An_honest_training_log_is_verified_by_every_duty_and_listed()

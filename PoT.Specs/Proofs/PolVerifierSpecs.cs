@@ -25,8 +25,9 @@ public sealed class PolVerifierSpecs
         Prover.Train(data ?? Data, plan, provider ?? Alice, "agent-1", Task.Name, "spec model");
 
     private static ProofVerdict Verify(IProofSource source, Address? provider = null, IReadOnlySet<HexBytes>? judged = null,
-        VerifierPolicy? policy = null) =>
-        PolVerifier.Verify(source, provider ?? Alice, "agent-1", judged ?? NoneJudged, Challenge, policy ?? VerifierPolicy.Default);
+        VerifierPolicy? policy = null, TrainingRequirements? requirements = null) =>
+        PolVerifier.Verify(source, provider ?? Alice, "agent-1", judged ?? NoneJudged, Challenge, requirements ?? TrainingRequirements.None,
+            policy ?? VerifierPolicy.Default);
 
     /// <summary>A log the attacker changed, with every commitment recomputed so that it is self-consistent.</summary>
     private static TrainingRecord Forge(TrainingRecord original, Func<int, Checkpoint, Checkpoint> change, Dataset? data = null)
@@ -229,9 +230,9 @@ public sealed class PolVerifierSpecs
     }
 
     [Fact]
-    public void A_model_below_the_validators_accuracy_bar_is_refused_with_its_score()
+    public void A_model_below_the_tasks_accuracy_bar_is_refused_with_its_score()
     {
-        var verdict = Verify(Honest, policy: VerifierPolicy.Default with { MinAccuracy = 1_000_001 });
+        var verdict = Verify(Honest, requirements: new TrainingRequirements(1, 1_000_001));
 
         Assert.Equal("below-minimum-accuracy", verdict.Code);
         Assert.True(verdict.Score > 0);
