@@ -34,7 +34,7 @@ public static class AuditBench
 
         var settings = PotConfig.Load(ConfigurationFactory.ParseString($"pot.node.data-dir = {PotConfig.Quote(dir)}"));
         var audit = new AuditSettings(new CommandVerifier(CommandCatalog.Pot, settings.Domain), settings.Ledger, settings.Registry, settings.Consensus,
-            settings.Reputation.Parameters, settings.Tasks);
+            settings.Reputation.Parameters, settings.Tasks, settings.Emission.Schedule);
         Func<System.Data.Common.DbConnection> connect = () => JournalPages.SqliteConnection(file, writable: false);
         // What an auditor runs: `pot audit` in a fresh process (its own GC and JIT settings), twice.
         for (var run = 1; run <= 2; run++)

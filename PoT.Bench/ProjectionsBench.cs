@@ -82,8 +82,8 @@ public static class ProjectionsBench
             Sealed(new PoT.Consensus.VoteCommitted(members[w % 7], seal), envelope),
             Sealed(new PoT.Consensus.VoteRevealed(members[w % 7], PoT.Consensus.Verdict.Approve, 900_000, seal), envelope),
             Sealed(new PoT.Consensus.RoundFinalized($"agent-{w}", members[6], PoT.Consensus.RoundVerdict.Approved, 35_000, 0, 900_000,
-                [.. members.Select(m => new PoT.Consensus.MemberResult(m, 5_000, true, true, PoT.Consensus.Verdict.Approve, 900_000, 1_000_000, 40, false, false))],
-                1_000, [.. members.Select(m => new PoT.Consensus.Payout(m, 40))], [], 5000, 5000))
+                [.. members.Select(m => new PoT.Consensus.MemberResult(m, 5_000, true, true, PoT.Consensus.Verdict.Approve, 900_000, 1_000_000, false, false))],
+                [.. members.Select(m => new PoT.Consensus.Weighted(m, 1 << 29))], 5000, 5000))
         ]);
     }
 

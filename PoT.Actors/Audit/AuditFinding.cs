@@ -20,6 +20,7 @@ public static class AuditRules
     public const string StateTransition = "state-transition";
     public const string CommitteeSelection = "committee-selection";
     public const string Tally = "tally-and-rewards";
+    public const string Emission = "emission-schedule";
     public const string UnexplainedEvent = "unexplained-event";
     public const string DeliveryLost = "delivery-lost";
     public const string Conservation = "token-conservation";

@@ -18,6 +18,7 @@ public sealed record AuditSettings(
     ConsensusOptions Consensus,
     ReputationParameters Reputation,
     PoT.Orchestration.TaskOptions Tasks,
+    EmissionSchedule Emission,
     int MaxFindings = 1000);
 
 /// <summary>A journal row made ready for the sequential checks, on any thread: decoded, hashed, and its envelope's
@@ -58,6 +59,7 @@ public sealed class JournalAuditor
     private readonly Dictionary<(EntityKind, string), List<Pending>> _pending = new();
     private readonly List<AuditFinding> _findings = [];
     private ValidatorSetState _validators = ValidatorSetState.Empty;
+    private EmissionState _emission = EmissionState.Empty;
     private BigInteger _genesis, _emitted, _burned, _held, _inFlight, _imbalance;
     private DateTimeOffset _lastAt = DateTimeOffset.UnixEpoch;
 
@@ -209,6 +211,8 @@ public sealed class JournalAuditor
                     (TransferReceived t, CreditTransfer c) => c.CommandId == t.CommandId,
                     (Credited c, Credit d) => c.Stamp == d.Stamp,
                     (StakeSlashed x, SlashStake s) => x.Stamp == s.Stamp,
+                    (ProofBondReleased b, SettleProofBond s) => b.Stamp == s.Stamp,
+                    (ProofBondForfeited b, SettleProofBond s) => b.Stamp == s.Stamp,
                     (GenesisMinted g, MintGenesis m2) => m2.GenesisHash == g.GenesisHash,
                     _ => false
                 });
@@ -270,6 +274,18 @@ public sealed class JournalAuditor
             }
             case EntityKind.Task:
                 return DecideTask(row, e, id);
+            case EntityKind.Emission:
+            {
+                if (e is EmissionStarted or EpochClosed)
+                    return (EmissionRules.Close(_emission, at, settings.Emission), "the schedule's clock");
+                var delivery = Consume(row, kind, id, m => (e, m) switch
+                {
+                    (JudgementRecorded j, RecordJudgement r) => j.Stamp == r.Stamp,
+                    (UsageRecorded u, RecordUsage r) => u.Stamp == r.Stamp,
+                    _ => false
+                });
+                return delivery is null ? (null, "no owed delivery explains it") : (EmissionRules.Decide(_emission, delivery), delivery.GetType().Name);
+            }
             default:
             {
                 var delivery = Consume(row, kind, id, m => (e, m) switch
@@ -347,6 +363,7 @@ public sealed class JournalAuditor
         (EntityKind.Account, _) => AccountRules.Decide(Account(id), message) is Decision.Accept,
         (EntityKind.Agent, ConcludeValidation c) => AgentRules.Conclude(_agents.GetValueOrDefault(id) ?? AgentState.Empty(id), c) is Decision.Accept,
         (EntityKind.ValidatorSet, _) => ValidatorSetRules.Decide(_validators, message, settings.Consensus) is Decision.Accept,
+        (EntityKind.Emission, _) => EmissionRules.Decide(_emission, message) is Decision.Accept,
         (EntityKind.Agent, RecordAgentCall c) => SlaRules.Record(_agents.GetValueOrDefault(id) ?? AgentState.Empty(id), c, settings.Tasks) is Decision.Accept,
         (EntityKind.Task, OpenTask o) => TaskRules.Open(_tasks.GetValueOrDefault(id) ?? TaskState.Empty(id), o, settings.Tasks) is Decision.Accept,
         _ => false
@@ -386,6 +403,7 @@ public sealed class JournalAuditor
     {
         RoundOpened => AuditRules.CommitteeSelection,
         RoundFinalized => AuditRules.Tally,
+        EmissionStarted or EpochClosed => AuditRules.Emission,
         _ => AuditRules.StateTransition
     };
 
@@ -409,6 +427,9 @@ public sealed class JournalAuditor
             case EntityKind.Round:
                 _rounds[id] = (_rounds.GetValueOrDefault(id) ?? RoundState.Empty(id)).Apply(e);
                 break;
+            case EntityKind.Emission:
+                _emission = _emission.Apply(e);
+                break;
             case EntityKind.Task:
                 var taskBefore = _tasks.GetValueOrDefault(id) ?? TaskState.Empty(id);
                 var taskAfter = taskBefore.Apply(e);
@@ -423,18 +444,12 @@ public sealed class JournalAuditor
                 _snapshots.Remove(snapshot.Version - 10_000);
                 break;
         }
-        switch (e)
+        if (e is ISupplyChange change)
         {
-            case RoundFinalized f:
-                _emitted += f.Emitted;
-                break;
-            case StakeSlashed x:
-                _burned += x.Burned;
-                break;
-            case GenesisMinted g:
-                _genesis += g.Amount;
-                break;
+            _emitted += change.Minted;
+            _burned += change.Burned;
         }
+        if (e is GenesisMinted g) _genesis += g.Amount;
         AddDeliveries(row, e);
     }
 

@@ -28,8 +28,6 @@ public sealed record ConsensusOptions(
             c.GetTimeSpan("reveal-window"),
             new RoundParameters(
                 Bps(c, "threshold-bps"),
-                UInt128.Parse(c.GetString("listing-reward"), CultureInfo.InvariantCulture),
-                Bps(c, "provider-share-bps"),
                 Bps(c, "fraud-slash-bps"),
                 Bps(c, "fraud-burn-bps"),
                 Bps(c, "equivocation-slash-bps"),
@@ -51,8 +49,6 @@ public sealed record ConsensusOptions(
 /// round with what applied then, whatever the configuration says today).</summary>
 public sealed record RoundParameters(
     int ThresholdBps,
-    UInt128 ListingReward,
-    int ProviderShareBps,
     int FraudSlashBps,
     int FraudBurnBps,
     int EquivocationSlashBps,

@@ -62,8 +62,9 @@ public sealed record EquivocationProven(
 }
 
 /// <summary>
-/// The verdict and everything it moves: rewards minted (<paramref name="Emitted"/> in total), the provider's
-/// agent stake slashed on Rejected, misses recorded, and the agent told.
+/// The verdict and everything it moves: the provider's agent stake slashed on Rejected (shared by the
+/// <paramref name="Winners"/>), the submission's bond settled, the round's weight in the epoch's validator emission
+/// (the winners', by stake × agreement), misses recorded, and the agent told. A round mints nothing itself.
 /// </summary>
 [Manifest("round-finalized.v1")]
 public sealed record RoundFinalized(
@@ -74,9 +75,7 @@ public sealed record RoundFinalized(
     UInt128 RejectStake,
     uint ConsensusScore,
     ImmutableArray<MemberResult> Members,
-    UInt128 Emitted,
-    ImmutableArray<Payout> Rewards,
-    ImmutableArray<Weighted> SlashRecipients,
+    ImmutableArray<Weighted> Winners,
     int FraudSlashBps,
     int FraudBurnBps) : RoundEvent, IOutboxEvent
 {
@@ -84,12 +83,18 @@ public sealed record RoundFinalized(
     {
         var roundId = source.PersistenceId[(EntityIds.Prefix(EntityKind.Round).Length + 1)..];
         var index = 0;
-        foreach (var reward in Rewards)
-            yield return new OutboxDelivery(EntityKind.Account, reward.To.Value,
-                new Credit(reward.To, reward.Amount, $"{(reward.To == Provider ? "listing" : "validation")}-reward:{roundId}", source.Stamp(index++)));
         if (Verdict == RoundVerdict.Rejected)
             yield return new OutboxDelivery(EntityKind.Account, Provider.Value, new SlashStake(Provider, AgentId, FraudSlashBps, FraudBurnBps,
-                SlashRecipients, $"rejected-proof:{roundId}", source.Stamp(index++)));
+                Winners, $"rejected-proof:{roundId}", source.Stamp(index++)));
+        // A verdict is what the network measured: the agent's validated score, and the winners' share of this epoch's
+        // validator emission. A round without one measured nothing and earns nobody anything.
+        if (Verdict != RoundVerdict.NoQuorum)
+            yield return new OutboxDelivery(EntityKind.Emission, EmissionIds.EntityId, new RecordJudgement(roundId, AgentId, Provider, Verdict,
+                ConsensusScore, Winners, source.Stamp(index++)));
+        // The submission's bond: back to the provider only for an approved proof; a rejection or no verdict burns it,
+        // so a round that costs the committee work is never free for the provider who caused it.
+        yield return new OutboxDelivery(EntityKind.Account, Provider.Value, new SettleProofBond(Provider, AgentId, Verdict != RoundVerdict.Approved,
+            $"proof-bond:{roundId}", source.Stamp(index++)));
         yield return new OutboxDelivery(EntityKind.ValidatorSet, ValidatorSetIds.EntityId, new RecordParticipation(roundId,
             [.. Members.Where(m => m.Revealed).Select(m => m.Validator)], [.. Members.Where(m => m.Missed).Select(m => m.Validator)],
             source.Stamp(index++)));

@@ -94,9 +94,9 @@ public static class RoundRules
     public static RoundFinalized Finalize(RoundState s)
     {
         var o = s.Opening!;
-        var tally = Tally.Decide(s.Ballots(), o.CommitteeStake, o.Provider, o.Parameters);
+        var tally = Tally.Decide(s.Ballots(), o.CommitteeStake, o.Parameters);
         return new RoundFinalized(o.AgentId, o.Provider, tally.Verdict, tally.ApproveStake, tally.RejectStake, tally.ConsensusScore,
-            tally.Members, tally.Emitted, tally.Rewards, tally.SlashRecipients, o.Parameters.FraudSlashBps, o.Parameters.FraudBurnBps);
+            tally.Members, tally.Winners, o.Parameters.FraudSlashBps, o.Parameters.FraudBurnBps);
     }
 
     private static Decision? Membership(RoundState s, Address validator)

@@ -40,7 +40,7 @@ public sealed record RoundView(
     UInt128 RejectStake,
     uint? ConsensusScore,
     ImmutableArray<MemberResult> Results,
-    UInt128 Emitted,
+    ImmutableArray<Weighted> Winners,
     DateTimeOffset? FinalizedAt) : IPotMessage
 {
     public bool Exists => Phase != "unopened";
@@ -63,7 +63,7 @@ public sealed record RoundView(
             })],
             [.. s.Equivocations.Keys],
             s.Outcome?.Verdict, s.Outcome?.ApproveStake ?? UInt128.Zero, s.Outcome?.RejectStake ?? UInt128.Zero, s.Outcome?.ConsensusScore,
-            s.Outcome?.Members ?? [], s.Outcome?.Emitted ?? UInt128.Zero, s.FinalizedAt);
+            s.Outcome?.Members ?? [], s.Outcome?.Winners ?? [], s.FinalizedAt);
     }
 }
 

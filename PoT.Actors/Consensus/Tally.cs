@@ -16,7 +16,6 @@ public sealed record MemberResult(
     Verdict? Verdict,
     uint? Score,
     uint Agreement,
-    UInt128 Reward,
     bool Missed,
     bool Equivocated);
 
@@ -24,16 +23,15 @@ public sealed record Payout(Address To, UInt128 Amount);
 
 public sealed record Weighted(Address To, ulong Weight);
 
-/// <summary>The decision of a round and the money it moves.</summary>
+/// <summary>The decision of a round, and who earned by it: the members who voted with the verdict, weighted by
+/// stake × agreement (32-bit fractions of their total).</summary>
 public sealed record TallyResult(
     RoundVerdict Verdict,
     UInt128 ApproveStake,
     UInt128 RejectStake,
     uint ConsensusScore,
     ImmutableArray<MemberResult> Members,
-    UInt128 Emitted,
-    ImmutableArray<Payout> Rewards,
-    ImmutableArray<Weighted> SlashRecipients);
+    ImmutableArray<Weighted> Winners);
 
 /// <summary>
 /// The pure arithmetic of a round (docs/consensus.md):
@@ -42,13 +40,13 @@ public sealed record TallyResult(
 /// - consensus score: the stake-weighted median of the valid revealed scores (the lowest score at which the
 ///   cumulative stake reaches half);
 /// - agreement = 1 − |own − consensus| (millionths), for members who revealed; 0 otherwise;
-/// - on Approved: provider-share-bps of listing-reward to the provider; the rest split among approve voters by
-///   stake × agreement (floor division; what rounding leaves is not minted);
-/// - on Rejected: the slash of the provider's agent stake goes (after the burn) to reject voters by stake × agreement.
+/// - winners: the members who voted with a verdict, weighted by stake × agreement. On Rejected they share the slash
+///   of the provider's agent stake (after the burn); on either verdict the round's weight in the epoch's validator
+///   emission is theirs (<see cref="EmissionRules"/>). A round mints nothing by itself: emission follows the schedule.
 /// </summary>
 public static class Tally
 {
-    public static TallyResult Decide(ImmutableArray<Ballot> ballots, UInt128 committeeStake, Address provider, RoundParameters p)
+    public static TallyResult Decide(ImmutableArray<Ballot> ballots, UInt128 committeeStake, RoundParameters p)
     {
         var valid = ballots.Where(b => b.Verdict is not null && !b.Equivocated).ToList();
         var approve = Sum(valid.Where(b => b.Verdict == Verdict.Approve));
@@ -69,24 +67,12 @@ public static class Tally
         };
         var weights = winners.ToDictionary(b => b.Validator, b => (BigInteger)b.Stake * AgreementOf(b));
 
-        var rewards = ImmutableArray.CreateBuilder<Payout>();
-        var emitted = UInt128.Zero;
-        if (verdict == RoundVerdict.Approved && p.ListingReward > UInt128.Zero)
-        {
-            var providerShare = (UInt128)((BigInteger)p.ListingReward * p.ProviderShareBps / Basis.Points);
-            if (providerShare > UInt128.Zero) rewards.Add(new Payout(provider, providerShare));
-            foreach (var share in Split(p.ListingReward - providerShare, weights)) rewards.Add(share);
-            emitted = rewards.Aggregate(UInt128.Zero, (sum, r) => sum + r.Amount);
-        }
-        var slashRecipients = verdict == RoundVerdict.Rejected ? Normalize(weights) : [];
-
         var members = ballots.Select(b => new MemberResult(
             b.Validator, b.Stake, b.Committed, b.Verdict is not null && !b.Equivocated, b.Equivocated ? null : b.Verdict,
             b.Verdict is null || b.Equivocated ? null : b.Score, AgreementOf(b),
-            rewards.Where(r => r.To == b.Validator).Aggregate(UInt128.Zero, (sum, r) => sum + r.Amount),
             Missed: b.Verdict is null && !b.Equivocated, b.Equivocated)).ToImmutableArray();
 
-        return new TallyResult(verdict, approve, reject, consensus, members, emitted, rewards.ToImmutable(), slashRecipients);
+        return new TallyResult(verdict, approve, reject, consensus, members, Normalize(weights));
     }
 
     /// <summary>The lowest score at which the cumulative stake of the scores at or below it reaches half of the total
@@ -105,15 +91,22 @@ public static class Tally
         return sorted[^1].Score;
     }
 
-    /// <summary>Splits <paramref name="pool"/> by weight, rounding down; the remainder is left unpaid.</summary>
-    public static IEnumerable<Payout> Split(UInt128 pool, IReadOnlyDictionary<Address, BigInteger> weights)
+    /// <summary>Splits <paramref name="pool"/> by weight, rounding down, in address order; the remainder is left unpaid.</summary>
+    public static IEnumerable<Payout> Split(UInt128 pool, IReadOnlyDictionary<Address, BigInteger> weights) =>
+        Split(pool, weights.OrderBy(w => w.Key.Value, StringComparer.Ordinal).Select(w => (w.Key, w.Value)))
+            .Select(share => new Payout(share.Key, share.Amount));
+
+    /// <summary>Splits <paramref name="pool"/> by weight, rounding down, in the order given (only shares above 0); the
+    /// remainder is left unpaid. Negative weights count as 0.</summary>
+    public static IEnumerable<(TKey Key, UInt128 Amount)> Split<TKey>(UInt128 pool, IEnumerable<(TKey Key, BigInteger Weight)> weights)
     {
-        var total = weights.Values.Aggregate(BigInteger.Zero, (s, w) => s + w);
+        var list = weights.Select(w => (w.Key, Weight: BigInteger.Max(w.Weight, BigInteger.Zero))).ToList();
+        var total = list.Aggregate(BigInteger.Zero, (s, w) => s + w.Weight);
         if (total.IsZero || pool == UInt128.Zero) yield break;
-        foreach (var (to, weight) in weights.OrderBy(w => w.Key.Value, StringComparer.Ordinal))
+        foreach (var (key, weight) in list)
         {
             var amount = (UInt128)((BigInteger)pool * weight / total);
-            if (amount > UInt128.Zero) yield return new Payout(to, amount);
+            if (amount > UInt128.Zero) yield return (key, amount);
         }
     }
 

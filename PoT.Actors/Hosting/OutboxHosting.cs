@@ -20,7 +20,8 @@ public static class OutboxHosting
                     [EntityKind.Agent] = registry.Get<AgentRegion>(),
                     [EntityKind.Round] = registry.Get<RoundRegion>(),
                     [EntityKind.ValidatorSet] = registry.Get<ValidatorSetRegion>(),
-                    [EntityKind.Task] = registry.Get<TaskRegion>()
+                    [EntityKind.Task] = registry.Get<TaskRegion>(),
+                    [EntityKind.Emission] = registry.Get<EmissionRegion>()
                 };
                 return BackoffSupervisor.Props(Backoff.OnFailure(
                     OutboxRelay.PropsFor(regions, settings.Outbox),

@@ -36,7 +36,8 @@ public sealed record PotSettings(
     System.Collections.Immutable.ImmutableArray<string> ValidatorKeyFiles,
     PoT.Reputation.ReputationOptions Reputation,
     PoT.Orchestration.TaskOptions Tasks,
-    PoT.Adapters.HttpAdapterOptions HttpAdapter)
+    PoT.Adapters.HttpAdapterOptions HttpAdapter,
+    PoT.Consensus.EmissionOptions Emission)
 {
     public Config Pot => Config.GetConfig("pot");
 
@@ -124,7 +125,8 @@ public static class PotConfig
             [.. pot.GetStringList("validator.key-files").Select(f => Path.Combine(dataDir, f))],
             PoT.Reputation.ReputationOptions.FromConfig(pot),
             PoT.Orchestration.TaskOptions.FromConfig(pot),
-            PoT.Adapters.HttpAdapterOptions.FromConfig(pot));
+            PoT.Adapters.HttpAdapterOptions.FromConfig(pot),
+            PoT.Consensus.EmissionOptions.FromConfig(pot));
     }
 
     /// <summary>A HOCON string literal.</summary>

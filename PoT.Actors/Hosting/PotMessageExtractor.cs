@@ -18,6 +18,8 @@ public sealed class RoundRegion;
 
 public sealed class ValidatorSetRegion;
 
+public sealed class EmissionRegion;
+
 public sealed class GenesisSingleton;
 
 public sealed class OutboxRelaySingleton;

@@ -53,6 +53,7 @@ public sealed class AccountActor : PotEntity<AccountState>
         Command<MintGenesis>(Deliver);
         Command<Credit>(Deliver);
         Command<SlashStake>(Deliver);
+        Command<SettleProofBond>(Deliver);
         Command<GetAccount>(_ => Sender.Tell(AccountView.Of(State)));
     }
 
@@ -95,7 +96,7 @@ public sealed class AccountActor : PotEntity<AccountState>
     protected override IPotMessage ToSnapshot(AccountState state, string head) => new AccountSnapshot(state, head);
 
     protected override (AccountState State, string Head) FromSnapshot(object snapshot) =>
-        snapshot is AccountSnapshot s ? (s.State, s.Head) : throw new ArgumentException($"not an account snapshot: {snapshot.GetType().Name}");
+        snapshot is AccountSnapshot s ? (s.State.Upgraded(), s.Head) : throw new ArgumentException($"not an account snapshot: {snapshot.GetType().Name}");
 
     public static Props PropsFor(Address address, LedgerOptions options, TimeProvider clock) =>
         Props.Create(() => new AccountActor(address, options, clock));

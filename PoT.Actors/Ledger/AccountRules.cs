@@ -34,9 +34,12 @@ public static class AccountRules
             Withdraw => DecideWithdraw(s, now),
             RegisterAgent r => Positive(r.Stake) ?? (s.AgentStakes.ContainsKey(r.AgentId)
                 ? Rejected(ErrorCodes.AgentExists, $"agent '{r.AgentId}' already has stake in this account")
-                : Funds(s, r.Stake) ?? Emit(new AgentStakeLocked(r.AgentId, r.Stake))),
+                : Funds(s, r.Stake, options.RegistrationFee) ?? Emit([
+                    new AgentStakeLocked(r.AgentId, r.Stake),
+                    .. Charge(options.RegistrationFee, fee => new FeeBurned($"registration:{r.AgentId}", fee))])),
             UpdateAgent u => OwnAgent(s, u.AgentId) ?? Emit(new AgentCommandAuthorized(u.AgentId)),
-            SubmitTrainingProof p => OwnAgent(s, p.AgentId) ?? Emit(new AgentCommandAuthorized(p.AgentId)),
+            SubmitTrainingProof p => OwnAgent(s, p.AgentId) ?? Funds(s, options.ProofBond) ?? Emit([
+                new AgentCommandAuthorized(p.AgentId), .. Charge(options.ProofBond, bond => new ProofBondLocked(p.AgentId, bond))]),
             DeregisterAgent d => OwnAgent(s, d.AgentId)
                 ?? Emit(new AgentStakeUnbonding(d.AgentId, s.AgentStakes[d.AgentId], now + options.UnbondingPeriod)),
             PoT.Orchestration.SubmitTask t => Positive(t.Budget) ?? Deadline(t, now) ?? Funds(s, t.Budget)
@@ -59,6 +62,10 @@ public static class AccountRules
         MintGenesis m => s.GenesisHash is not null ? Done(Acknowledged) : Emit(new GenesisMinted(m.Amount, m.GenesisHash)),
         Credit c => c.Stamp <= s.RelayWatermark ? Done(Acknowledged) : Emit(new Credited(c.Amount, c.Reason, c.Stamp)),
         SlashStake x => x.Stamp <= s.RelayWatermark ? Done(Acknowledged) : DecideSlash(s, x),
+        SettleProofBond b when b.Stamp <= s.RelayWatermark || !s.ProofBonds.TryGetValue(b.AgentId, out _) => Done(Acknowledged),
+        SettleProofBond b => Emit(b.Forfeit
+            ? new ProofBondForfeited(b.AgentId, s.ProofBonds[b.AgentId], b.Reason, b.Stamp)
+            : new ProofBondReleased(b.AgentId, s.ProofBonds[b.AgentId], b.Reason, b.Stamp)),
         _ => Rejected(ErrorCodes.UnknownCommandType, $"{delivery.GetType().Name} is not an account delivery")
     };
 
@@ -105,6 +112,15 @@ public static class AccountRules
 
     private static Decision? Funds(AccountState s, UInt128 amount) =>
         s.Balance < amount ? Rejected(ErrorCodes.InsufficientFunds, $"balance is {s.Balance}, {amount} needed") : null;
+
+    /// <summary>Funds for an amount and a charge on top of it (never overflowing: the sum is compared in two steps).</summary>
+    private static Decision? Funds(AccountState s, UInt128 amount, UInt128 charge) =>
+        s.Balance < amount || s.Balance - amount < charge
+            ? Rejected(ErrorCodes.InsufficientFunds, $"balance is {s.Balance}, {amount} needed and a fee of {charge}")
+            : null;
+
+    /// <summary>The event of a charge, or none when it is configured as 0.</summary>
+    private static IEnumerable<PotEvent> Charge(UInt128 amount, Func<UInt128, PotEvent> charge) => amount == UInt128.Zero ? [] : [charge(amount)];
 
     private static Decision? OwnAgent(AccountState s, string agentId) =>
         s.AgentStakes.ContainsKey(agentId) ? null : Rejected(ErrorCodes.UnknownAgent, $"{s.Address} has no registered agent '{agentId}'");

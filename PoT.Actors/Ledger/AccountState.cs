@@ -10,7 +10,7 @@ public sealed record Unbonding(UInt128 Amount, DateTimeOffset ReleaseAt, string 
 public sealed record Receipt(string Digest, ImmutableArray<string> EventIds);
 
 /// <summary>
-/// One account: balance, stakes, unbonding entries and nonce. Immutable; <see cref="AccountEvolution.Apply"/> evolves
+/// One account: balance, stakes, unbonding entries, the bonds of its proof submissions (by agent) and nonce. Immutable; <see cref="AccountEvolution.Apply"/> evolves
 /// it from events, <see cref="AccountRules"/> decides commands against it. The auditor runs the same two functions.
 /// </summary>
 public sealed record AccountState(
@@ -25,11 +25,15 @@ public sealed record AccountState(
     ImmutableSortedDictionary<string, ulong> CreditedUpTo,
     string? GenesisHash,
     RelayStamp RelayWatermark,
-    long Version)
+    long Version,
+    ImmutableSortedDictionary<string, UInt128> ProofBonds)
 {
     public static AccountState Empty(Address address) => new(address, false, UInt128.Zero, UInt128.Zero,
         ImmutableSortedDictionary<string, UInt128>.Empty, [], 0, ImmutableSortedDictionary<ulong, Receipt>.Empty,
-        ImmutableSortedDictionary<string, ulong>.Empty, null, RelayStamp.None, 0);
+        ImmutableSortedDictionary<string, ulong>.Empty, null, RelayStamp.None, 0, ImmutableSortedDictionary<string, UInt128>.Empty);
+
+    /// <summary>A state read from a snapshot written before proof bonds existed.</summary>
+    public AccountState Upgraded() => ProofBonds is null ? this with { ProofBonds = ImmutableSortedDictionary<string, UInt128>.Empty } : this;
 
     [Newtonsoft.Json.JsonIgnore]
     public string PersistenceId => EntityIds.PersistenceId(EntityKind.Account, Address.Value);
@@ -40,9 +44,12 @@ public sealed record AccountState(
     [Newtonsoft.Json.JsonIgnore]
     public UInt128 UnbondingTotal => Unbonding.Aggregate(UInt128.Zero, (a, u) => checked(a + u.Amount));
 
+    [Newtonsoft.Json.JsonIgnore]
+    public UInt128 ProofBondTotal => ProofBonds.Values.Aggregate(UInt128.Zero, (a, b) => checked(a + b));
+
     /// <summary>Everything this account holds in any form: the unit of token conservation.</summary>
     [Newtonsoft.Json.JsonIgnore]
-    public UInt128 Holdings => checked(Balance + ValidatorStake + AgentStakeTotal + UnbondingTotal);
+    public UInt128 Holdings => checked(Balance + ValidatorStake + AgentStakeTotal + UnbondingTotal + ProofBondTotal);
 }
 
 /// <summary>The pure evolution of an account by its events.</summary>
@@ -82,6 +89,17 @@ public static class AccountEvolution
                 Unbonding = s.Unbonding.RemoveAll(u => u.ReleaseAt <= w.MaturedBy)
             },
             AgentCommandAuthorized => s,
+            FeeBurned f => s with { Balance = checked(s.Balance - f.Amount) },
+            ProofBondLocked b => s with
+            {
+                Balance = checked(s.Balance - b.Amount),
+                ProofBonds = s.ProofBonds.SetItem(b.AgentId, checked(s.ProofBonds.GetValueOrDefault(b.AgentId) + b.Amount))
+            },
+            ProofBondReleased r => s with
+            {
+                Balance = checked(s.Balance + r.Amount), ProofBonds = s.ProofBonds.Remove(r.AgentId), RelayWatermark = r.Stamp
+            },
+            ProofBondForfeited f => s with { ProofBonds = s.ProofBonds.Remove(f.AgentId), RelayWatermark = f.Stamp },
             TaskEscrowed t => s with { Balance = checked(s.Balance - t.Budget) },
             Credited c => s with { Exists = true, Balance = checked(s.Balance + c.Amount), RelayWatermark = c.Stamp },
             StakeSlashed x when x.AgentId is null => s with { ValidatorStake = checked(s.ValidatorStake - x.Amount), RelayWatermark = x.Stamp },

@@ -14,10 +14,11 @@ public sealed record AccountView(
     ImmutableSortedDictionary<string, UInt128> AgentStakes,
     ImmutableList<Unbonding> Unbonding,
     ulong NextNonce,
-    long Version) : IPotMessage
+    long Version,
+    ImmutableSortedDictionary<string, UInt128> ProofBonds) : IPotMessage
 {
     public static AccountView Of(AccountState s) =>
-        new(s.Address, s.Exists, s.Balance, s.ValidatorStake, s.AgentStakes, s.Unbonding, s.Nonce, s.Version);
+        new(s.Address, s.Exists, s.Balance, s.ValidatorStake, s.AgentStakes, s.Unbonding, s.Nonce, s.Version, s.ProofBonds);
 }
 
 [Manifest("account-snapshot.v1")]

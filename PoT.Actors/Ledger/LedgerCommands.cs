@@ -63,6 +63,12 @@ public sealed record GetAccount(Address Address) : IPotMessage;
 [Manifest("credit.v1")]
 public sealed record Credit(Address To, UInt128 Amount, string Reason, RelayStamp Stamp) : IPotMessage;
 
+/// <summary>Settles the bond of <paramref name="AgentId"/>'s last proof submission: burned when
+/// <paramref name="Forfeit"/>, returned otherwise. The relay delivers an account's settlements in journal order, and an
+/// agent has one submission at a time, so the bond held is the one the settling round was opened for.</summary>
+[Manifest("settle-proof-bond.v1")]
+public sealed record SettleProofBond(Address Account, string AgentId, bool Forfeit, string Reason, RelayStamp Stamp) : IPotMessage;
+
 /// <summary>Slashes <paramref name="FractionBps"/> of a stake of this account: the validator stake, or the stake
 /// behind <paramref name="AgentId"/>. <paramref name="BurnBps"/> of the slashed amount is burned; the rest is paid to
 /// <paramref name="Recipients"/> by weight (what rounding leaves is burned too).</summary>

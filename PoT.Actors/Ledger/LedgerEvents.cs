@@ -70,6 +70,34 @@ public sealed record AgentCommandAuthorized(string AgentId) : LedgerEvent;
 [Manifest("credited.v1")]
 public sealed record Credited(UInt128 Amount, string Reason, RelayStamp Stamp) : LedgerEvent;
 
+/// <summary>A fee that leaves the supply (the registration fee of an agent): every cheap action that costs the network
+/// work costs its sender, and burning it pays nobody who could profit from provoking it.</summary>
+[Manifest("fee-burned.v1")]
+public sealed record FeeBurned(string Reason, UInt128 Amount) : LedgerEvent, ISupplyChange
+{
+    UInt128 ISupplyChange.Minted => UInt128.Zero;
+
+    UInt128 ISupplyChange.Burned => Amount;
+}
+
+/// <summary>A proof submission's bond left the balance: returned when the round approves, burned when it rejects or
+/// ends without a verdict (docs/consensus.md), returned if no round could open.</summary>
+[Manifest("proof-bond-locked.v1")]
+public sealed record ProofBondLocked(string AgentId, UInt128 Amount) : LedgerEvent, IRegistryEvent;
+
+/// <summary>The bond of the agent's last proof submission came back to the balance.</summary>
+[Manifest("proof-bond-released.v1")]
+public sealed record ProofBondReleased(string AgentId, UInt128 Amount, string Reason, RelayStamp Stamp) : LedgerEvent, IRegistryEvent;
+
+/// <summary>The bond of the agent's last proof submission was burned: its round rejected the proof or reached no verdict.</summary>
+[Manifest("proof-bond-forfeited.v1")]
+public sealed record ProofBondForfeited(string AgentId, UInt128 Amount, string Reason, RelayStamp Stamp) : LedgerEvent, IRegistryEvent, ISupplyChange
+{
+    UInt128 ISupplyChange.Minted => UInt128.Zero;
+
+    UInt128 ISupplyChange.Burned => Amount;
+}
+
 /// <summary>A stake was slashed: <paramref name="Amount"/> left the stake; <paramref name="Burned"/> of it left the supply,
 /// the rest was paid to <paramref name="Payouts"/> (delivered by the relay). <paramref name="AgentId"/> null: the
 /// validator stake.</summary>
@@ -80,8 +108,10 @@ public sealed record StakeSlashed(
     UInt128 Burned,
     ImmutableArray<PoT.Consensus.Payout> Payouts,
     string Reason,
-    RelayStamp Stamp) : LedgerEvent, IRegistryEvent, IOutboxEvent
+    RelayStamp Stamp) : LedgerEvent, IRegistryEvent, IOutboxEvent, ISupplyChange
 {
+    UInt128 ISupplyChange.Minted => UInt128.Zero;
+
     public IEnumerable<OutboxDelivery> Deliveries(OutboxSource source)
     {
         var index = 0;

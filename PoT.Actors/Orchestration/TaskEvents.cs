@@ -62,7 +62,11 @@ public sealed record StepSucceeded(
             if (amount > UInt128.Zero)
                 yield return new OutboxDelivery(EntityKind.Account, to.Value, new Credit(to, amount, reason, source.Stamp(index++)));
         var taskId = source.PersistenceId[(EntityIds.Prefix(EntityKind.Task).Length + 1)..];
-        yield return new OutboxDelivery(EntityKind.Agent, AgentId, new RecordAgentCall(AgentId, taskId, User, true, LatencyMs, source.Stamp(index)));
+        yield return new OutboxDelivery(EntityKind.Agent, AgentId, new RecordAgentCall(AgentId, taskId, User, true, LatencyMs, source.Stamp(index++)));
+        // Paid usage is what the emission schedule measures for providers (a provider paying itself measures nothing).
+        if (User != Provider && Fees.Validators + Fees.Treasury > UInt128.Zero)
+            yield return new OutboxDelivery(EntityKind.Emission, PoT.Persistence.EmissionIds.EntityId,
+                new PoT.Consensus.RecordUsage(AgentId, Provider, User, Fees.Validators + Fees.Treasury, source.Stamp(index)));
     }
 }
 

@@ -7,7 +7,14 @@ public enum EntityKind
     Agent,
     Round,
     ValidatorSet,
-    Task
+    Task,
+    Emission
+}
+
+/// <summary>The emission schedule is one sharded entity, like the validator set.</summary>
+public static class EmissionIds
+{
+    public const string EntityId = "schedule";
 }
 
 /// <summary>The validator set is one sharded entity (a singleton that sharding places and moves).</summary>
@@ -27,6 +34,7 @@ public static class EntityIds
         EntityKind.Round => "round",
         EntityKind.ValidatorSet => "validator-set",
         EntityKind.Task => "task",
+        EntityKind.Emission => "emission",
         _ => throw new ArgumentOutOfRangeException(nameof(kind))
     };
 

@@ -31,6 +31,16 @@ public interface IConsensusEvent;
 /// <summary>Events of tasks, and of agents' calls and SLA windows (tag: tasks).</summary>
 public interface ITaskEvent;
 
+/// <summary>An event that changes the token supply: it mints (emission) or burns (fees, forfeited bonds, slashes). The
+/// auditor's conservation check and the reputation's network totals read every supply change through this one
+/// interface, so a new kind of burn cannot be counted by one and missed by the other.</summary>
+public interface ISupplyChange
+{
+    UInt128 Minted { get; }
+
+    UInt128 Burned { get; }
+}
+
 /// <summary>An event that obliges the node to deliver messages to other entities (see Persistence/Outbox).</summary>
 public interface IOutboxEvent
 {

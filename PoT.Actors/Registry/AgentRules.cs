@@ -76,7 +76,10 @@ public static partial class AgentRules
     /// redelivery and changes nothing.</summary>
     public static Decision Complete(AgentState s, AccountStepResult result)
     {
-        if (s.InFlight is null || s.InFlight.Envelope.Digest != result.CommandId) return Done(new CommandAccepted(result.CommandId, []));
+        // The relay delivers at least once: after a restart it may bring the same account step again, also after a
+        // proof submission already asked its round to open.
+        if (s.InFlight is null || s.InFlight.Envelope.Digest != result.CommandId || s.InFlight.RoundRequested)
+            return Done(new CommandAccepted(result.CommandId, []));
         if (!result.Succeeded) return Emit(new AgentOperationAborted(result.ErrorCode!, result.ErrorMessage ?? ""));
         return s.InFlight.Envelope.Type switch
         {
@@ -96,7 +99,7 @@ public static partial class AgentRules
             return Done(new CommandAccepted(result.RoundId, []));
         return result.Opened
             ? Emit(new ValidationStarted(result.RoundId, result.CommitteeSize, result.CommitDeadline!.Value, result.RevealDeadline!.Value))
-            : Emit(new ValidationNotStarted(result.RoundId, result.Reason ?? "the round could not open"));
+            : Emit(new ValidationNotStarted(result.RoundId, result.Reason ?? "the round could not open", s.Provider));
     }
 
     /// <summary>The verdict of the agent's active round; anything else is a redelivery.</summary>

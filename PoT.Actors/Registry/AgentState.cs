@@ -16,8 +16,9 @@ public enum AgentStatus
     Deregistered
 }
 
-/// <summary>A command the agent has recorded and whose account step the relay has not yet brought back.</summary>
-public sealed record InFlightOperation(SignedEnvelope Envelope, ImmutableArray<string> RequestEventIds, AgentProfile? Profile);
+/// <summary>A command the agent has recorded and whose account step the relay has not yet brought back (or, for a proof
+/// submission, whose round has not answered yet: <paramref name="RoundRequested"/>).</summary>
+public sealed record InFlightOperation(SignedEnvelope Envelope, ImmutableArray<string> RequestEventIds, AgentProfile? Profile, bool RoundRequested = false);
 
 public sealed record AgentReceipt(string Digest, ImmutableArray<string> EventIds);
 
@@ -73,7 +74,7 @@ public static class AgentEvolution
             },
             ValidationRoundRequested v => s with
             {
-                InFlight = s.InFlight! with { RequestEventIds = [.. s.InFlight.RequestEventIds, .. v.AccountEventIds, eventId] }
+                InFlight = s.InFlight! with { RequestEventIds = [.. s.InFlight.RequestEventIds, .. v.AccountEventIds, eventId], RoundRequested = true }
             },
             ValidationStarted => s.Complete([], eventId, options) with { Status = AgentStatus.Validating },
             ValidationNotStarted => s with { InFlight = null, ActiveRound = null },

@@ -69,9 +69,19 @@ public sealed record ValidationRoundRequested(
 [Manifest("validation-started.v1")]
 public sealed record ValidationStarted(string RoundId, int CommitteeSize, DateTimeOffset CommitDeadline, DateTimeOffset RevealDeadline) : RegistryEvent;
 
-/// <summary>The round could not open (too few eligible validators): the agent is Pending again.</summary>
+/// <summary>The round could not open (too few eligible validators): the agent is Pending again, and the submission's
+/// bond goes back to <paramref name="Provider"/> (no committee did any work).</summary>
 [Manifest("validation-not-started.v1")]
-public sealed record ValidationNotStarted(string RoundId, string Reason) : RegistryEvent;
+public sealed record ValidationNotStarted(string RoundId, string Reason, Address? Provider = null) : RegistryEvent, IOutboxEvent
+{
+    public IEnumerable<OutboxDelivery> Deliveries(OutboxSource source)
+    {
+        if (Provider is not { } provider) yield break;
+        var agentId = source.PersistenceId[(EntityIds.Prefix(EntityKind.Agent).Length + 1)..];
+        yield return new OutboxDelivery(EntityKind.Account, provider.Value,
+            new SettleProofBond(provider, agentId, Forfeit: false, $"proof-bond:{RoundId}:not-started", source.Stamp(0)));
+    }
+}
 
 /// <summary>The round's verdict: Approved lists the agent, Rejected rejects it, NoQuorum returns it to Pending.</summary>
 [Manifest("agent-validated.v1")]

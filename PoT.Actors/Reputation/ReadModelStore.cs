@@ -15,7 +15,7 @@ public sealed class ProjectionConflictException(string message) : Exception(mess
 public sealed class ReadModelStore(Func<DbConnection> connect)
 {
     /// <summary>Bumped when the rows or the fold change: a node that finds an older version rebuilds from the start.</summary>
-    public const int SchemaVersion = 2;
+    public const int SchemaVersion = 3;
 
     public const string ProjectionName = "reputation";
 

@@ -5,7 +5,7 @@ namespace PoT.Reputation;
 /// <summary>
 /// An agent's reputation (docs/reputation.md): its status, the validated score (an exponential moving average of
 /// its rounds' consensus scores, millionths, pulled toward 0 by SLA breaches), its rounds by verdict, the stake behind
-/// it, what was slashed, the listing rewards its provider earned for it, and its record on tasks: calls, successful
+/// it, what was slashed, the emission its provider earned for it, and its record on tasks: calls, successful
 /// calls, latency (moving average of successful calls, ms) and SLA breaches.
 /// </summary>
 public sealed record AgentReputation(
@@ -20,7 +20,7 @@ public sealed record AgentReputation(
     int Slashes,
     UInt128 Slashed,
     UInt128 Stake,
-    UInt128 ListingRewards,
+    UInt128 Rewards,
     string LastRound,
     int Calls,
     int SuccessfulCalls,
@@ -39,7 +39,7 @@ public sealed record AgentReputation(
 }
 
 /// <summary>A validator's reputation: stake, agreement with consensus (moving average, millionths), rounds revealed and
-/// missed, rewards earned, equivocations, slashes, ejection.</summary>
+/// missed, emission earned, equivocations, slashes, ejection.</summary>
 public sealed record ValidatorReputation(
     Address Validator,
     UInt128 Stake,
@@ -56,7 +56,7 @@ public sealed record ValidatorReputation(
 }
 
 /// <summary>A provider's aggregate over its agents: how many, how many listed, rejected and ever judged, their stake,
-/// the mean validated score of the judged ones, slashes, and the listing rewards it earned.</summary>
+/// the mean validated score of the judged ones, slashes, and the emission it earned for them.</summary>
 public sealed record ProviderReputation(
     Address Provider,
     int Agents,
@@ -67,7 +67,7 @@ public sealed record ProviderReputation(
     uint Score,
     int Slashes,
     UInt128 Slashed,
-    UInt128 ListingRewards)
+    UInt128 Rewards)
 {
     public static ProviderReputation Of(Address provider, IEnumerable<AgentReputation> agents)
     {
@@ -76,7 +76,7 @@ public sealed record ProviderReputation(
         return new ProviderReputation(provider, list.Count, list.Count(a => a.Status == AgentStatus.Listed),
             list.Count(a => a.Status == AgentStatus.Rejected), judged.Count, Sum(list, a => a.Stake),
             judged.Count == 0 ? 0 : (uint)(judged.Aggregate(0UL, (s, a) => s + a.Score) / (ulong)judged.Count),
-            list.Sum(a => a.Slashes), Sum(list, a => a.Slashed), Sum(list, a => a.ListingRewards));
+            list.Sum(a => a.Slashes), Sum(list, a => a.Slashed), Sum(list, a => a.Rewards));
     }
 
     private static UInt128 Sum(IEnumerable<AgentReputation> agents, Func<AgentReputation, UInt128> amount) =>
@@ -100,8 +100,9 @@ public sealed record NetworkTotals(
     long Events,
     int Tasks,
     int TasksCompleted,
-    UInt128 TaskFees)
+    UInt128 TaskFees,
+    UInt128 ProofBonds)
 {
     public static readonly NetworkTotals Empty = new(UInt128.Zero, UInt128.Zero, UInt128.Zero, UInt128.Zero, UInt128.Zero, UInt128.Zero, UInt128.Zero,
-        0, 0, 0, 0, 0, 0, 0, 0, UInt128.Zero);
+        0, 0, 0, 0, 0, 0, 0, 0, UInt128.Zero, UInt128.Zero);
 }

@@ -54,6 +54,8 @@ public sealed record ReputationState(
     public ReputationState Apply(string persistenceId, long sequenceNr, PotEvent e, long ordering, ReputationParameters p)
     {
         var next = EntityIds.TryParse(persistenceId, out var kind, out var id) ? Fold(kind, id, sequenceNr, e, p) : this;
+        if (e is ISupplyChange change && (change.Minted != UInt128.Zero || change.Burned != UInt128.Zero))
+            next = next.WithNetwork(n => n with { Emitted = checked(n.Emitted + change.Minted), Burned = checked(n.Burned + change.Burned) });
         return next with { Network = next.Network with { Events = next.Network.Events + 1 }, Offset = ordering };
     }
 
@@ -74,10 +76,13 @@ public sealed record ReputationState(
             (EntityKind.Account, UnbondingWithdrawn w) => s.WithNetwork(n => n with { Unbonding = checked(n.Unbonding - w.Amount) }),
             (EntityKind.Account, StakeSlashed { AgentId: { } agentId } x) => s
                 .Agent(agentId, id, a => a with { Slashes = a.Slashes + 1, Slashed = checked(a.Slashed + x.Amount), Stake = checked(a.Stake - x.Amount) })
-                .WithNetwork(n => n with { AgentStake = checked(n.AgentStake - x.Amount) }).Burn(x.Burned),
+                .WithNetwork(n => n with { AgentStake = checked(n.AgentStake - x.Amount) }),
             (EntityKind.Account, StakeSlashed x) => s
                 .Validator(id, v => v with { Slashes = v.Slashes + 1, Slashed = checked(v.Slashed + x.Amount), Stake = checked(v.Stake - x.Amount) })
-                .WithNetwork(n => n with { ValidatorStake = checked(n.ValidatorStake - x.Amount) }).Burn(x.Burned),
+                .WithNetwork(n => n with { ValidatorStake = checked(n.ValidatorStake - x.Amount) }),
+            (EntityKind.Account, ProofBondLocked b) => s.WithNetwork(n => n with { ProofBonds = checked(n.ProofBonds + b.Amount) }),
+            (EntityKind.Account, ProofBondReleased b) => s.WithNetwork(n => n with { ProofBonds = checked(n.ProofBonds - b.Amount) }),
+            (EntityKind.Account, ProofBondForfeited b) => s.WithNetwork(n => n with { ProofBonds = checked(n.ProofBonds - b.Amount) }),
             (EntityKind.Agent, AgentRegistered r) => s.Agent(id, r.Provider.Value, a => a with { Status = AgentStatus.Pending })
                 .WithNetwork(n => n with { Agents = n.Agents + 1 }),
             (EntityKind.Agent, ValidationStarted v) => s.Agent(id, null, a => a with { Status = AgentStatus.Validating, LastRound = v.RoundId }),
@@ -85,6 +90,7 @@ public sealed record ReputationState(
             (EntityKind.Agent, AgentValidated v) => s.Agent(id, null, a => Judge(a, v, p)),
             (EntityKind.Agent, AgentDeregistered) => s.Agent(id, null, a => a with { Status = AgentStatus.Deregistered }),
             (EntityKind.Round, RoundFinalized f) => s.Finalize(f, p),
+            (EntityKind.Emission, EpochClosed c) => s.Emit(c),
             (EntityKind.Round, EquivocationProven q) => s.Validator(q.Validator.Value, v => v with { Equivocations = v.Equivocations + 1 }),
             (EntityKind.ValidatorSet, ValidatorEjected j) => s.Validator(j.Validator.Value, v => v with { Ejected = true }),
             (EntityKind.Task, TaskOpened) => s.WithNetwork(n => n with { Tasks = n.Tasks + 1 }),
@@ -121,24 +127,25 @@ public sealed record ReputationState(
 
     private ReputationState Finalize(RoundFinalized f, ReputationParameters p)
     {
-        var s = WithNetwork(n => n with { RoundsFinalized = n.RoundsFinalized + 1, Emitted = checked(n.Emitted + f.Emitted) });
+        var s = WithNetwork(n => n with { RoundsFinalized = n.RoundsFinalized + 1 });
         foreach (var m in f.Members)
             s = s.Validator(m.Validator.Value, v => v with
             {
                 Rounds = m.Revealed ? v.Rounds + 1 : v.Rounds,
                 Agreement = m.Revealed ? Ema(v.Agreement, m.Agreement, v.Rounds > 0, p.AgreementAlphaBps) : v.Agreement,
-                Misses = m.Missed ? v.Misses + 1 : v.Misses,
-                Rewards = checked(v.Rewards + m.Reward)
+                Misses = m.Missed ? v.Misses + 1 : v.Misses
             });
-        var listing = f.Rewards.Where(r => r.To == f.Provider).Aggregate(UInt128.Zero, (sum, r) => checked(sum + r.Amount));
-        return listing == UInt128.Zero ? s : s.Agent(f.AgentId, f.Provider.Value, a => a with { ListingRewards = checked(a.ListingRewards + listing) });
+        return s;
     }
+
+    /// <summary>An epoch's emission: validators' payouts to their rows, providers' to the agent each was earned by.</summary>
+    private ReputationState Emit(EpochClosed c) => c.Payouts.Aggregate(this, (s, p) => p.AgentId is { } agentId
+        ? s.Agent(agentId, p.To.Value, a => a with { Rewards = checked(a.Rewards + p.Amount) })
+        : s.Validator(p.To.Value, v => v with { Rewards = checked(v.Rewards + p.Amount) }));
 
     /// <summary>Exponential moving average in millionths: the first value as is, then α·x + (1 − α)·previous, rounded down.</summary>
     public static uint Ema(uint previous, uint value, bool hasPrevious, int alphaBps) =>
         !hasPrevious ? value : (uint)(((ulong)alphaBps * value + (ulong)(Basis.Points - alphaBps) * previous) / Basis.Points);
-
-    private ReputationState Burn(UInt128 amount) => WithNetwork(n => n with { Burned = checked(n.Burned + amount) });
 
     private ReputationState WithNetwork(Func<NetworkTotals, NetworkTotals> change)
     {

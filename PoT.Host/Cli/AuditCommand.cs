@@ -44,7 +44,7 @@ public static class AuditCommand
                 return 2;
             }
             var audit = new AuditSettings(new CommandVerifier(CommandCatalog.Pot, settings.Domain), settings.Ledger, settings.Registry, settings.Consensus,
-                settings.Reputation.Parameters, settings.Tasks, parse.GetValue(max));
+                settings.Reputation.Parameters, settings.Tasks, settings.Emission.Schedule, parse.GetValue(max));
             var connect = () => JournalPages.SqliteConnection(file.FullName, writable: false);
             var showProgress = !parse.GetValue(json) && !Console.IsErrorRedirected;
             AuditReport report;

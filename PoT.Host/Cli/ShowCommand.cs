@@ -20,6 +20,7 @@ public static class ShowCommand
                 p => p.GetValue(capability) is { } c ? $"/v1/agents?capability={Uri.EscapeDataString(c)}" : "/v1/agents"),
             Read("round", "A validation round: committee, votes, tally, verdict, rewards", [node], [roundId], p => $"/v1/rounds/{Uri.EscapeDataString(p.GetValue(roundId)!)}"),
             Read("validators", "The validator set: stakes, misses, ejections", [node], [], _ => "/v1/validators"),
+            Read("emission", "The emission schedule: the epoch, what it schedules, what this epoch has measured", [node], [], _ => "/v1/emission"),
             Read("health", "The node's health", [node], [], _ => "/health")
         };
 

@@ -68,6 +68,10 @@ public static class QueryEndpoints
             ApiErrors.Json(await actors.Get<ValidatorSetRegion>()
                 .Ask<ValidatorSetView>(new ShardingEnvelope(ValidatorSetIds.EntityId, GetValidators.Instance), settings.AskTimeout, ct)));
 
+        app.MapGet("/v1/emission", async (ActorRegistry actors, PotSettings settings, CancellationToken ct) =>
+            ApiErrors.Json(await actors.Get<EmissionRegion>()
+                .Ask<EmissionView>(new ShardingEnvelope(EmissionIds.EntityId, GetEmission.Instance), settings.AskTimeout, ct)));
+
         app.MapGet("/v1/schema", (CommandVerifier verifier) => ApiErrors.Json(new JObject
         {
             ["domain"] = verifier.Domain.ToJson(),

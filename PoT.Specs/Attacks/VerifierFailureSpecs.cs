@@ -44,7 +44,7 @@ public sealed class VerifierFailureSpecs : Akka.TestKit.Xunit2.TestKit
         var duty = Sys.ActorOf(ValidatorDuty.PropsFor(Validator, verifiers.Ref, rounds.Ref, _signer, "akka.persistence.query.journal.sql", _clock, options));
         var opened = new RoundOpened("agent-1", Keys.Alice.Address, ProofManifest.Kind, HexBytes.From(Keccak.Hash([1])), "pot://proofs",
             HexBytes.From(Keccak.Hash([2])), 1, [new CommitteeMember(Validator.Address, 5_000), new CommitteeMember(Keys.Bob.Address, 5_000)], 10_000,
-            Start.AddMinutes(10), Start.AddMinutes(20), new RoundParameters(5000, 1000, 7000, 5000, 5000, 5000, 1000));
+            Start.AddMinutes(10), Start.AddMinutes(20), new RoundParameters(5000, 5000, 5000, 5000, 1000));
         duty.Tell(new TaggedEvent(EntityIds.PersistenceId(EntityKind.Round, RoundId), opened, 1), Akka.Actor.ActorRefs.NoSender);
         return (verifiers, rounds);
     }

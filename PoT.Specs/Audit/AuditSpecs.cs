@@ -63,6 +63,23 @@ public sealed class AuditSpecs(AuditedNode node) : IClassFixture<AuditedNode>, I
     }
 
     [Fact]
+    public async Task An_epoch_that_mints_more_than_the_schedule_decides_is_found_at_the_schedule()
+    {
+        var db = node.Copy(_dir);
+        var editor = new JournalEditor(db);
+        var schedule = EntityIds.PersistenceId(EntityKind.Emission, EmissionIds.EntityId);
+        var closed = editor.Rows(schedule).First(r => r.Manifest == "epoch-closed.v1" && (string)r.Payload["minted"]! != "0");
+        var payload = closed.Payload;
+        var payout = (JObject)((JArray)payload["payouts"]!)[0];
+        payout["amount"] = (UInt128.Parse((string)payout["amount"]!) + 1_000).ToString();
+        payload["minted"] = (UInt128.Parse((string)payload["minted"]!) + 1_000).ToString();
+        editor.SetPayload(closed.Ordering, payload);
+
+        var findings = await AssertFound(db, AuditRules.Emission, schedule, closed.SequenceNr);
+        Assert.Contains(findings, f => (string)f["rule"]! == AuditRules.Conservation);
+    }
+
+    [Fact]
     public async Task A_changed_amount_is_found_where_it_was_changed()
     {
         var db = node.Copy(_dir);

@@ -28,7 +28,8 @@ public sealed class AuditedNode : IAsyncLifetime
     public string Database => _dir.File("pot.db");
 
     /// <summary>The rules this node ran with, which its auditor must use too (`pot audit --config`).</summary>
-    public const string Rules = "pot.consensus { committee-size = 4, min-committee-size = 3, min-validator-stake = \"1000\" }";
+    public const string Rules = "pot.consensus { committee-size = 4, min-committee-size = 3, min-validator-stake = \"1000\" }\n" +
+                                "pot.emission.epoch-length = 10m";
 
     public string ConfigFile => _dir.File("node.conf");
 
@@ -57,6 +58,13 @@ public sealed class AuditedNode : IAsyncLifetime
         }, log, honest.Dataset);
         await Judge(node, "forging-agent", forged, "rejected");
         await JudgeByHand(node, clock);
+        // The 25 minutes the hand-judged round waited ended the first epochs: the schedule pays the rounds' winners.
+        await Eventually.Holds(async () =>
+        {
+            var emission = (await node.Get("/v1/emission")).Body;
+            Assert.Equal(2, (long)emission["epoch"]!);
+            Assert.NotEqual("0", (string)emission["minted"]!);
+        }, TimeSpan.FromSeconds(30));
 
         // Everything owed delivered, and the projection caught up, before the node stops.
         await Eventually.Holds(async () =>

@@ -17,7 +17,7 @@ public sealed class RoundRulesSpecs
 
     private void AssertConserved()
     {
-        Assert.Equal(Net.Supply, Net.Held + Net.InFlight + Net.RewardsInFlight);
+        Assert.Equal(Net.Supply, Net.Held + Net.InFlight);
         Net.DeliverAll();
         Assert.Equal(Net.Supply, Net.Held);
     }
@@ -37,7 +37,7 @@ public sealed class RoundRulesSpecs
     }
 
     [Fact]
-    public void Approval_lists_the_agent_and_pays_provider_and_agreeing_members()
+    public void Approval_lists_the_agent_returns_the_bond_and_names_the_agreeing_members_as_winners()
     {
         var round = _s.OpenRound();
         var committee = _s.Committee(round);
@@ -48,10 +48,12 @@ public sealed class RoundRulesSpecs
         Assert.Equal(900_000u, outcome.ConsensusScore);
         AssertConserved();
         Assert.Equal(AgentStatus.Listed, Net.Agent(ConsensusScenario.AgentId).Status);
-        Assert.Equal(providerBefore + 700, Net.Account(_s.Provider.Address).Balance);
-        Assert.InRange((ulong)outcome.Emitted, 700UL, 1_000UL); // never more than the listing reward
-        Assert.True(outcome.Members.Where(m => m.Verdict == Verdict.Approve).All(m => m.Reward > UInt128.Zero));
-        Assert.True(outcome.Members.Where(m => m.Verdict == Verdict.Reject).All(m => m.Reward == UInt128.Zero));
+        // A round mints nothing: the provider gets its bond back, and the approve voters the round's weight in the epoch.
+        Assert.Equal(providerBefore + Rules.Ledger.ProofBond, Net.Account(_s.Provider.Address).Balance);
+        Assert.Equal(UInt128.Zero, Net.Emitted);
+        var winners = outcome.Winners.Select(w => w.To).ToHashSet();
+        Assert.True(outcome.Members.Where(m => m.Verdict == Verdict.Approve).All(m => winners.Contains(m.Validator)));
+        Assert.True(outcome.Members.Where(m => m.Verdict == Verdict.Reject).All(m => !winners.Contains(m.Validator)));
     }
 
     [Fact]
@@ -66,9 +68,11 @@ public sealed class RoundRulesSpecs
         AssertConserved();
         Assert.Equal(AgentStatus.Rejected, Net.Agent(ConsensusScenario.AgentId).Status);
         Assert.Equal(ConsensusScenario.AgentStake / 2, (ulong)Net.Account(_s.Provider.Address).AgentStakes[ConsensusScenario.AgentId]);
-        Assert.InRange((ulong)Net.Burned, 2_500UL, 2_503UL); // half the slash of 5,000, plus what rounding leaves
+        // Half the slash of 5,000, plus what rounding leaves, and the registration fee and the forfeited bond.
+        var burned = (ulong)Net.Burned - (ulong)(Rules.Ledger.RegistrationFee + Rules.Ledger.ProofBond);
+        Assert.InRange(burned, 2_500UL, 2_503UL);
         var paid = voters.Sum(v => (decimal)(Net.Account(v.Address).Balance - balances[v.Address]));
-        Assert.Equal(5_000m - (decimal)Net.Burned, paid);
+        Assert.Equal(5_000m - burned, paid);
     }
 
     [Fact]

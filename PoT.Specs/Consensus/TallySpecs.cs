@@ -7,14 +7,13 @@ namespace PoT.Specs.Consensus;
 
 public sealed class TallySpecs
 {
-    private static readonly Address Provider = EthKey.FromSeed("provider").Address;
-    private static readonly RoundParameters Half = new(5000, 1_000, 7000, 5000, 5000, 5000, 1000);
+    private static readonly RoundParameters Half = new(5000, 5000, 5000, 5000, 1000);
 
     private static Ballot B(int i, ulong stake, Verdict? verdict, uint score = 900_000, bool equivocated = false) =>
         new(EthKey.FromSeed($"b{i}").Address, stake, true, verdict, score, equivocated);
 
     private static TallyResult Decide(RoundParameters p, params Ballot[] ballots) =>
-        Tally.Decide([.. ballots], ballots.Aggregate(UInt128.Zero, (s, b) => s + b.Stake), Provider, p);
+        Tally.Decide([.. ballots], ballots.Aggregate(UInt128.Zero, (s, b) => s + b.Stake), p);
 
     [Fact]
     public void Exactly_half_the_stake_is_not_a_verdict_one_unit_more_is()
@@ -59,27 +58,33 @@ public sealed class TallySpecs
     }
 
     [Fact]
-    public void An_approval_mints_the_provider_share_and_splits_the_rest_by_stake_times_agreement()
+    public void An_approval_names_the_approve_voters_as_winners_by_stake_times_agreement()
     {
-        var result = Decide(Half, B(0, 300, Verdict.Approve, 900_000), B(1, 100, Verdict.Approve, 900_000), B(2, 100, Verdict.Reject, 100_000));
+        var result = Decide(Half, B(0, 300, Verdict.Approve, 900_000), B(1, 100, Verdict.Approve, 800_000), B(2, 100, Verdict.Reject, 100_000));
+
         Assert.Equal(RoundVerdict.Approved, result.Verdict);
-        var provider = result.Rewards.Single(r => r.To == Provider).Amount;
-        Assert.Equal(700u, (ulong)provider);
-        Assert.Equal(225u, (ulong)result.Members[0].Reward);
-        Assert.Equal(75u, (ulong)result.Members[1].Reward);
-        Assert.Equal(0u, (ulong)result.Members[2].Reward);
-        Assert.Equal(result.Rewards.Aggregate(UInt128.Zero, (s, r) => s + r.Amount), result.Emitted);
-        Assert.True(result.Emitted <= Half.ListingReward);
+        Assert.Equal(900_000u, result.ConsensusScore);
+        var weights = result.Winners.ToDictionary(w => w.To, w => w.Weight);
+        Assert.Equal(new[] { result.Members[0].Validator, result.Members[1].Validator }.OrderBy(a => a.Value, StringComparer.Ordinal),
+            weights.Keys.OrderBy(a => a.Value, StringComparer.Ordinal));
+        // 300 × 1.0 against 100 × 0.9: the weights are 32-bit fractions of their sum.
+        Assert.InRange(weights[result.Members[0].Validator] / (double)weights[result.Members[1].Validator], 3 / 0.9 - 0.01, 3 / 0.9 + 0.01);
+        Assert.InRange(weights.Values.Aggregate(0UL, (s, w) => s + w), uint.MaxValue - 2UL, uint.MaxValue);
     }
 
     [Fact]
-    public void A_rejection_names_the_reject_voters_as_slash_recipients_by_weight()
+    public void A_rejection_names_the_reject_voters_as_winners_by_weight()
     {
         var result = Decide(Half, B(0, 100, Verdict.Approve), B(1, 300, Verdict.Reject, 100_000), B(2, 100, Verdict.Reject, 100_000));
         Assert.Equal(RoundVerdict.Rejected, result.Verdict);
-        Assert.Equal(UInt128.Zero, result.Emitted);
-        Assert.Equal(2, result.SlashRecipients.Length);
-        var weights = result.SlashRecipients.ToDictionary(w => w.To, w => w.Weight);
+        Assert.Equal(2, result.Winners.Length);
+        var weights = result.Winners.ToDictionary(w => w.To, w => w.Weight);
         Assert.InRange(weights[result.Members[1].Validator] / (double)weights[result.Members[2].Validator], 2.99, 3.01);
+    }
+
+    [Fact]
+    public void No_verdict_has_no_winners()
+    {
+        Assert.Empty(Decide(Half, B(0, 50, Verdict.Approve), B(1, 50, Verdict.Reject)).Winners);
     }
 }

@@ -166,7 +166,7 @@ public sealed class CommandEndpointSpecs(BadInputNode fixture) : IClassFixture<B
         var next = await Node.NextNonce(Keys.Alice.Address);
         var (status, body) = await Node.Send(Register(Keys.Alice.Address, "dup-agent", next), Keys.Alice);
         Assert.Equal(200, status);
-        Assert.Equal(3, ((JArray)body["events"]!).Count);
+        Assert.Equal(4, ((JArray)body["events"]!).Count); // the intent, the stake locked, the fee burned, the agent registered
         await Refused(409, ErrorCodes.AgentExists, () => Node.Send(Register(Keys.Alice.Address, "dup-agent", next + 1), Keys.Alice));
         await Refused(409, ErrorCodes.AgentExists, () => Node.Send(Register(Keys.Carol.Address, "dup-agent", 0), Keys.Carol));
     }

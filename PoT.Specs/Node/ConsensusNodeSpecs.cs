@@ -36,7 +36,7 @@ public sealed class ConsensusNodeSpecs : IDisposable
         var (status, body) = await node.Send(new SubmitTrainingProof(Provider.Address, "agent-1", "opaque", HexBytes.From(Keccak.Hash([1])),
             "ipfs://proof", 1), Provider);
         Assert.Equal(200, status);
-        Assert.Equal(4, ((JArray)body["events"]!).Count); // the intent, the spent nonce, the round requested, the round started
+        Assert.Equal(5, ((JArray)body["events"]!).Count); // the intent, the spent nonce, the bond, the round requested, the round started
         return (string)(await node.Get("/v1/agents/agent-1")).Body["activeRound"]!;
     }
 
@@ -56,7 +56,7 @@ public sealed class ConsensusNodeSpecs : IDisposable
     private static async Task<string> AgentStatus(TestNode node) => (string)(await node.Get("/v1/agents/agent-1")).Body["status"]!;
 
     [Fact]
-    public async Task A_round_over_http_lists_the_agent_pays_everyone_and_explains_itself()
+    public async Task A_round_over_http_lists_the_agent_returns_the_bond_and_explains_itself()
     {
         await using var node = await Start(withGenesis: true);
         var round = await OpenRound(node);
@@ -74,9 +74,13 @@ public sealed class ConsensusNodeSpecs : IDisposable
         Assert.Equal(4, results.Count);
         var outlier = results.Single(r => (string)r["validator"]! == Validators[3].Address.Value);
         Assert.Equal(800_000u, (uint)outlier["agreement"]!);
-        Assert.True(UInt128.Parse((string)outlier["reward"]!) < UInt128.Parse((string)results[0]["reward"]!) || (string)results[0]["validator"]! == Validators[3].Address.Value);
+        // Every approve voter is a winner, by stake × agreement: the outlier's weight is below the others'.
+        var winners = ((JArray)view["winners"]!).ToDictionary(w => (string)w["to"]!, w => (ulong)w["weight"]!);
+        Assert.Equal(4, winners.Count);
+        Assert.True(winners[Validators[3].Address.Value] < winners[Validators[0].Address.Value]);
         await Eventually.Holds(async () => Assert.Equal("listed", await AgentStatus(node)));
-        await Eventually.Holds(async () => Assert.Equal(1_000_000u - 2_000 + 700, (ulong)await node.Balance(Provider.Address)));
+        // The round mints nothing: the provider paid the stake and the registration fee, and got its bond back.
+        await Eventually.Holds(async () => Assert.Equal(1_000_000u - 2_000 - SpecConfig.RegistrationFee, (ulong)await node.Balance(Provider.Address)));
         var validators = (JObject)(await node.Get("/v1/validators")).Body["validators"]!;
         Assert.All(Validators, v => Assert.Equal(1, (int)validators[v.Address.Value]!["roundsRevealed"]!));
     }

@@ -47,7 +47,8 @@ public sealed class NodeDurabilitySpecs : IDisposable
             Assert.Equal(200, (await node.Send(new DeregisterAgent(alice, "agent-2", 6), Keys.Alice)).Status);
             Assert.Equal(200, (await node.Send(new Transfer(Keys.Bob.Address, alice, 34, 0), Keys.Bob)).Status);
             await Eventually.Holds(async () => Assert.Equal(11_234u - 34u, (ulong)await node.Balance(Keys.Bob.Address)));
-            await Eventually.Holds(async () => Assert.Equal(100_000u - 1_234 - 20_000 - 3_000 - 3_000 - 700 + 34, (ulong)await node.Balance(alice)));
+            await Eventually.Holds(async () => Assert.Equal(100_000u - 1_234 - 20_000 - 3_000 - 3_000 - 2 * SpecConfig.RegistrationFee - 700 + 34,
+                (ulong)await node.Balance(alice)));
             foreach (var path in paths) before.Add((await node.Get(path)).Body.ToString());
         }
 
@@ -80,12 +81,12 @@ public sealed class NodeDurabilitySpecs : IDisposable
 
         await using var next = await TestNode.Start(_dir.Path);
         await Eventually.Holds(async () => Assert.Equal("pending", (string?)(await next.Get("/v1/agents/agent-x")).Body["status"]));
-        Assert.Equal(97_000u, (ulong)await next.Balance(Keys.Alice.Address));
+        Assert.Equal(97_000u - SpecConfig.RegistrationFee, (ulong)await next.Balance(Keys.Alice.Address));
         // The client that timed out resends the identical envelope and learns the result of the first execution.
         var (retryStatus, retry) = await next.Send(register, Keys.Alice);
         Assert.Equal(200, retryStatus);
         Assert.True((bool)retry["replayed"]!);
-        Assert.Equal(3, ((JArray)retry["events"]!).Count);
+        Assert.Equal(4, ((JArray)retry["events"]!).Count);
     }
 
     [Fact]
@@ -106,7 +107,7 @@ public sealed class NodeDurabilitySpecs : IDisposable
 
         await using var next = await TestNode.Start(_dir.Path);
         await Eventually.Holds(async () => Assert.Equal("pending", (string?)(await next.Get("/v1/agents/agent-y")).Body["status"]));
-        Assert.Equal(97_000u, (ulong)await next.Balance(Keys.Alice.Address));
+        Assert.Equal(97_000u - SpecConfig.RegistrationFee, (ulong)await next.Balance(Keys.Alice.Address));
         Assert.Single(JournalReader.Rows(_dir.File("pot.db")), r => r.Manifest == "agent-stake-locked.v1");
     }
 

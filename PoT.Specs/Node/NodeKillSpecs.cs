@@ -61,7 +61,7 @@ public sealed class NodeKillSpecs : IDisposable
                 var account = await Get(http, $"/v1/accounts/{key.Address}");
                 var expectedNonce = key == Keys.Alice ? perSender + 1 : perSender;
                 Assert.Equal(expectedNonce, (int)account["nextNonce"]!);
-                Assert.Equal(1_000_000m - sent - (key == Keys.Alice ? 5_000 : 0), decimal.Parse((string)account["balance"]!));
+                Assert.Equal(1_000_000m - sent - (key == Keys.Alice ? 5_000 + SpecConfig.RegistrationFee : 0), decimal.Parse((string)account["balance"]!));
             }
             // Credits still in the outbox at the kill are delivered by the restarted node's relay.
             var total = acknowledged.Sum(a => (decimal)a.Amount);

@@ -22,7 +22,8 @@ public sealed class RegistryApiSpecs : IDisposable
         var (status, body) = await node.Send(register, Keys.Alice);
         Assert.Equal(200, status);
         var events = ((JArray)body["events"]!).Select(e => (string)e!).ToArray();
-        Assert.Equal(new[] { "agent-translator:1", $"account-{alice}:2", "agent-translator:2" }, events);
+        // The intent, the stake locked and the registration fee burned in the account, the agent registered.
+        Assert.Equal(new[] { "agent-translator:1", $"account-{alice}:2", $"account-{alice}:3", "agent-translator:2" }, events);
 
         var agent = (await node.Get("/v1/agents/translator")).Body;
         Assert.Equal(("pending", alice.Value, "4000", "25"),
@@ -50,7 +51,7 @@ public sealed class RegistryApiSpecs : IDisposable
 
         Assert.Equal(200, (await node.Send(new DeregisterAgent(alice, "translator", 3), Keys.Alice)).Status);
         var account = await node.Account(alice);
-        Assert.Equal("45000", (string)account["balance"]!);
+        Assert.Equal((45_000 - SpecConfig.RegistrationFee).ToString(), (string)account["balance"]!);
         Assert.Equal("5000", (string)account["unbonding"]![0]!["amount"]!);
         Assert.Equal("agent:translator", (string)account["unbonding"]![0]!["source"]!);
         await Eventually.Holds(async () =>

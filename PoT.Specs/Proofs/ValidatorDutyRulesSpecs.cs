@@ -15,9 +15,9 @@ public sealed class ValidatorDutyRulesSpecs
 
     private static RoundOpened Opened(string kind = ProofManifest.Kind, params Address[] committee) => new("agent-1", Keys.Alice.Address, kind, Proof,
         "pot://proof", Proof, 1, [.. (committee.Length == 0 ? [Me, Keys.Carol.Address] : committee).Select(a => new CommitteeMember(a, 5_000))], 10_000,
-        At.AddMinutes(10), At.AddMinutes(20), new RoundParameters(5000, 1_000, 7000, 5000, 5000, 5000, 1000));
+        At.AddMinutes(10), At.AddMinutes(20), new RoundParameters(5000, 5000, 5000, 5000, 1000));
 
-    private static RoundFinalized Finalized(RoundVerdict verdict) => new("agent-1", Keys.Alice.Address, verdict, 0, 0, 0, [], 0, [], [], 5000, 5000);
+    private static RoundFinalized Finalized(RoundVerdict verdict) => new("agent-1", Keys.Alice.Address, verdict, 0, 0, 0, [], [], 5000, 5000);
 
     private static ValidatorDutyState Fold(params object[] events) =>
         events.Aggregate(ValidatorDutyState.For(Me), (s, e) => s.Apply("agent-1.1", e));

@@ -26,7 +26,7 @@ public sealed class AgentRulesSpecs
         Assert.Equal(10_000u, (ulong)_net.Account(Alice).Balance);
         _net.DeliverAll();
         Assert.Equal(AgentStatus.Pending, _net.Agent("agent-1").Status);
-        Assert.Equal(8_000u, (ulong)_net.Account(Alice).Balance);
+        Assert.Equal(8_000u - (ulong)Rules.Ledger.RegistrationFee, (ulong)_net.Account(Alice).Balance);
         Assert.Equal(2_000u, (ulong)_net.Account(Alice).AgentStakes["agent-1"]);
     }
 
@@ -35,8 +35,25 @@ public sealed class AgentRulesSpecs
     {
         _net.Execute(Register(), Keys.Alice);
         _net.DeliverOne(twice: true);
-        Assert.Equal(8_000u, (ulong)_net.Account(Alice).Balance);
+        Assert.Equal(8_000u - (ulong)Rules.Ledger.RegistrationFee, (ulong)_net.Account(Alice).Balance);
         Assert.Equal(AgentStatus.Pending, _net.Agent("agent-1").Status);
+    }
+
+    [Fact]
+    public void Redelivering_a_proof_submissions_account_step_opens_one_round_and_locks_one_bond()
+    {
+        // The relay delivers at least once: after a restart it brings the account's step of a submission again, even
+        // after the agent already asked its round to open.
+        var s = new ConsensusScenario();
+        Assert.IsType<CommandAccepted>(s.Net.Execute(new SubmitTrainingProof(s.Provider.Address, ConsensusScenario.AgentId, "opaque",
+            HexBytes.From(Keccak.Hash([3])), "ipfs://proof", s.ProviderNonce), s.Provider));
+
+        while (s.Net.PendingDeliveries > 0) s.Net.DeliverOne(twice: true);
+
+        Assert.Single(s.Net.Journal, j => j.Event is ValidationRoundRequested);
+        Assert.Single(s.Net.Journal, j => j.Event is PoT.Consensus.RoundOpened);
+        Assert.Equal(Rules.Ledger.ProofBond, s.Net.Account(s.Provider.Address).ProofBonds[ConsensusScenario.AgentId]);
+        Assert.Equal(AgentStatus.Validating, s.Net.Agent(ConsensusScenario.AgentId).Status);
     }
 
     [Fact]

@@ -41,25 +41,33 @@ public sealed class ReputationStateSpecs
     }
 
     [Fact]
-    public void An_approved_round_lists_the_agent_scores_it_and_credits_its_committee()
+    public void An_approved_round_lists_the_agent_scores_it_and_counts_its_committee()
     {
         var (s, round) = Judged(i => (Verdict.Approve, i == 0 ? 700_000u : 900_000u));
         var finalized = s.Net.Journal.Select(j => j.Event).OfType<RoundFinalized>().Single();
+        // The epoch the round was judged in closes: the winners' emission is credited to their rows.
+        s.Net.Advance(Rules.Emission.EpochLength);
+        s.Net.DeliverAll();
 
         var r = Fold(s.Net);
+        var closed = s.Net.Journal.Select(j => j.Event).OfType<EpochClosed>().First(c => c.Minted > UInt128.Zero);
+        foreach (var payout in closed.Payouts.Where(p => p.AgentId is null))
+            Assert.Equal(payout.Amount, r.Validators[payout.To.Value].Rewards);
+        Assert.Equal(closed.Minted, r.Network.Emitted);
 
         var agent = r.Agents[ConsensusScenario.AgentId];
         Assert.Equal((AgentStatus.Listed, 1, 1, 0, finalized.ConsensusScore, round), (agent.Status, agent.Rounds, agent.Approved, agent.Rejected, agent.Score,
             agent.LastRound));
         Assert.Equal(ConsensusScenario.AgentStake, (ulong)agent.Stake);
-        Assert.Equal(finalized.Rewards.Single(p => p.To == s.Provider.Address).Amount, agent.ListingRewards);
         foreach (var m in finalized.Members)
         {
             var v = r.Validators[m.Validator.Value];
-            Assert.Equal((1, m.Agreement, m.Reward, 0), (v.Rounds, v.Agreement, v.Rewards, v.Misses));
+            Assert.Equal((1, m.Agreement, 0), (v.Rounds, v.Agreement, v.Misses));
         }
         var provider = r.Providers[s.Provider.Address.Value];
-        Assert.Equal((1, 1, 1, agent.Score, agent.ListingRewards), (provider.Agents, provider.Listed, provider.Judged, provider.Score, provider.ListingRewards));
+        Assert.Equal((1, 1, 1, agent.Score), (provider.Agents, provider.Listed, provider.Judged, provider.Score));
+        Assert.Equal(Rules.Ledger.ProofBond, s.Net.Journal.Select(j => j.Event).OfType<ProofBondReleased>().Single().Amount);
+        Assert.Equal(UInt128.Zero, r.Network.ProofBonds);
         Assert.Equal(1, r.Network.ListedAgents);
     }
 

@@ -23,7 +23,7 @@ public sealed class ConsensusScenario
     public ConsensusScenario(int validators = 5, Func<int, ulong>? stakeOf = null, ConsensusOptions? options = null)
     {
         Validators = [.. Enumerable.Range(0, validators).Select(i => EthKey.FromSeed($"validator-{i}"))];
-        Net = new InMemoryNetwork(Rules.Ledger, Rules.Registry, options ?? Rules.Consensus, Rules.Start);
+        Net = new InMemoryNetwork(Rules.Ledger, Rules.Registry, options ?? Rules.Consensus, Rules.Start, Rules.Emission);
         Net.MintGenesis(new GenesisSpec([
             new GenesisAllocation(Provider.Address, 1_000_000), new GenesisAllocation(Reporter.Address, 1),
             .. Validators.Select(v => new GenesisAllocation(v.Address, 1_000_000))

@@ -11,10 +11,12 @@ namespace PoT.Specs.Support;
 /// Every context's rules wired together without actors: commands go through the same pure Decide/Apply functions
 /// the entities run, events are sealed and logged in journal order (their index is their ordering), and outbox
 /// deliveries wait in a queue until delivered one by one (or twice: receivers must de-duplicate), like the relay.
-/// Time moves only when a spec moves it; rounds whose reveal deadline passes are closed, as their timers would.
+/// Time moves only when a spec moves it; rounds whose reveal deadline passes are closed, as their timers would, and
+/// the emission schedule (started at <paramref name="start"/> when one is given) closes the epochs that ended.
 /// Lets property tests explore thousands of interleavings, in-flight states included, in seconds.
 /// </summary>
-public sealed class InMemoryNetwork(LedgerOptions ledger, RegistryOptions registry, ConsensusOptions consensus, DateTimeOffset start)
+public sealed class InMemoryNetwork(LedgerOptions ledger, RegistryOptions registry, ConsensusOptions consensus, DateTimeOffset start,
+    EmissionSchedule? emission = null)
 {
     private static readonly Eip712Domain Domain = new("PoT", "1", 31337, Address.Zero);
     private readonly CommandVerifier _verifier = new(CommandCatalog.Pot, Domain);
@@ -30,6 +32,7 @@ public sealed class InMemoryNetwork(LedgerOptions ledger, RegistryOptions regist
     public UInt128 Supply => checked(Genesis + Emitted - Burned);
     public List<(string PersistenceId, long SequenceNr, PotEvent Event)> Journal { get; } = [];
     public ValidatorSetState Validators { get; private set; } = ValidatorSetState.Empty;
+    public EmissionState Emission { get; private set; } = EmissionState.Empty;
 
     public IReadOnlyDictionary<Address, AccountState> Accounts => _accounts;
     public IReadOnlyDictionary<string, AgentState> Agents => _agents;
@@ -48,6 +51,7 @@ public sealed class InMemoryNetwork(LedgerOptions ledger, RegistryOptions regist
     {
         Genesis = spec.Total;
         foreach (var a in spec.Allocations) Record(EntityKind.Account, a.Address.Value, [new GenesisMinted(a.Amount, spec.Hash)], null);
+        TickEmission();
     }
 
     /// <summary>Executes a message signed by <paramref name="key"/> as its entity would (agent commands stop after the
@@ -100,6 +104,14 @@ public sealed class InMemoryNetwork(LedgerOptions ledger, RegistryOptions regist
         Now += by;
         foreach (var round in _rounds.Values.Where(r => r.IsOpen && Now >= r.Opening!.RevealDeadline).ToList())
             if (RoundRules.Close(round, Now) is Decision.Accept accept) Record(EntityKind.Round, round.RoundId, accept.Events, null);
+        TickEmission();
+    }
+
+    /// <summary>The node's emission tick: starts the schedule, or closes the epoch once it has ended.</summary>
+    public void TickEmission()
+    {
+        if (emission is not null && EmissionRules.Close(Emission, Now, emission) is Decision.Accept accept)
+            Record(EntityKind.Emission, EmissionIds.EntityId, accept.Events, null);
     }
 
     /// <summary>Delivers the oldest pending outbox message, as the relay would (<paramref name="twice"/>: again, to show
@@ -119,18 +131,14 @@ public sealed class InMemoryNetwork(LedgerOptions ledger, RegistryOptions regist
         while (_pending.Count > 0) DeliverOne();
     }
 
-    /// <summary>Tokens that left one account and have not reached the next: transfers' credits, slash payouts.
-    /// (Reward credits are not in transit: they are minted when delivered, and counted in <see cref="Emitted"/> then.)</summary>
+    /// <summary>Tokens on their way to an account: transfers' credits, slash payouts and bounties, and emission payouts
+    /// (counted in <see cref="Emitted"/> when their epoch closed).</summary>
     public UInt128 InFlight => _pending.Select(p => p.Delivery.Message).Aggregate(UInt128.Zero, (s, m) => checked(s + m switch
     {
         CreditTransfer c => c.Amount,
-        Credit c when c.Reason.StartsWith("equivocation", StringComparison.Ordinal) || c.Reason.StartsWith("rejected-proof", StringComparison.Ordinal) => c.Amount,
+        Credit c => c.Amount,
         _ => UInt128.Zero
     }));
-
-    /// <summary>Reward credits emitted by finalized rounds but not yet delivered.</summary>
-    public UInt128 RewardsInFlight => _pending.Select(p => p.Delivery.Message).OfType<Credit>()
-        .Where(c => c.Reason.Contains("-reward:", StringComparison.Ordinal)).Aggregate(UInt128.Zero, (s, c) => checked(s + c.Amount));
 
     public UInt128 Held => _accounts.Values.Aggregate(UInt128.Zero, (s, a) => checked(s + a.Holdings));
 
@@ -155,6 +163,8 @@ public sealed class InMemoryNetwork(LedgerOptions ledger, RegistryOptions regist
                     break;
                 case EntityKind.Round:
                     rounds[id] = (rounds.GetValueOrDefault(id) ?? RoundState.Empty(id)).Apply(e);
+                    break;
+                case EntityKind.Emission:
                     break;
                 default:
                     validators = validators.Apply(e);
@@ -192,6 +202,11 @@ public sealed class InMemoryNetwork(LedgerOptions ledger, RegistryOptions regist
             {
                 if (ValidatorSetRules.Decide(Validators, message, consensus) is Decision.Accept accept)
                     Record(EntityKind.ValidatorSet, entityId, accept.Events, null);
+                return DeliveryAck.Instance;
+            }
+            case EntityKind.Emission:
+            {
+                if (EmissionRules.Decide(Emission, message) is Decision.Accept accept) Record(EntityKind.Emission, entityId, accept.Events, null);
                 return DeliveryAck.Instance;
             }
         }
@@ -234,6 +249,10 @@ public sealed class InMemoryNetwork(LedgerOptions ledger, RegistryOptions regist
                     _rounds[entityId] = Round(entityId).Apply(e);
                     version = _rounds[entityId].Version;
                     break;
+                case EntityKind.Emission:
+                    Emission = Emission.Apply(e);
+                    version = Emission.Version;
+                    break;
                 default:
                     Validators = Validators.Apply(e);
                     version = Validators.Version;
@@ -241,14 +260,10 @@ public sealed class InMemoryNetwork(LedgerOptions ledger, RegistryOptions regist
             }
             Journal.Add((pid, version, e));
             ids.Add(EntityIds.EventId(pid, version));
-            switch (e)
+            if (e is ISupplyChange change)
             {
-                case RoundFinalized f:
-                    Emitted = checked(Emitted + f.Emitted);
-                    break;
-                case StakeSlashed x:
-                    Burned = checked(Burned + x.Burned);
-                    break;
+                Emitted = checked(Emitted + change.Minted);
+                Burned = checked(Burned + change.Burned);
             }
             if (e is IOutboxEvent outbox)
                 foreach (var d in outbox.Deliveries(new OutboxSource(pid, ordering))) _pending.Enqueue((d, ordering));

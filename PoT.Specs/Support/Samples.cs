@@ -26,11 +26,13 @@ public static class Samples
 
     private static readonly RoundOpened Opened = new("agent-1", Keys.Alice.Address, "opaque", Hash, "ipfs://proof", Hash, 4,
         [new CommitteeMember(Keys.Bob.Address, 5_000)], 5_000, At.AddMinutes(10), At.AddMinutes(20),
-        new RoundParameters(5000, 1_000, 7000, 5000, 5000, 5000, 1000));
+        new RoundParameters(5000, 5000, 5000, 5000, 1000));
 
     private static readonly RoundFinalized Finalized = new("agent-1", Keys.Alice.Address, RoundVerdict.Approved, 5_000, 0, 900_000,
-        [new MemberResult(Keys.Bob.Address, 5_000, true, true, Verdict.Approve, 900_000, 1_000_000, 300, false, false)], 1_000,
-        [new Payout(Keys.Alice.Address, 700), new Payout(Keys.Bob.Address, 300)], [], 5000, 5000);
+        [new MemberResult(Keys.Bob.Address, 5_000, true, true, Verdict.Approve, 900_000, 1_000_000, false, false)],
+        [new Weighted(Keys.Bob.Address, uint.MaxValue)], 5000, 5000);
+
+    private static readonly EmissionSchedule Schedule = new(TimeSpan.FromHours(1), 10_000, 100, 1_000_000, 3000, 5000);
 
     public static IEnumerable<IPotMessage> All()
     {
@@ -45,7 +47,8 @@ public static class Samples
             Receipts = ImmutableSortedDictionary<ulong, Receipt>.Empty.Add(3, new Receipt("0xab", ["account-x:1"])),
             CreditedUpTo = ImmutableSortedDictionary<string, ulong>.Empty.Add(Keys.Bob.Address.Value, 7),
             Nonce = 4,
-            Version = 9
+            Version = 9,
+            ProofBonds = ImmutableSortedDictionary<string, UInt128>.Empty.Add("agent-1", 500)
         };
         PotEvent[] events =
         [
@@ -71,7 +74,11 @@ public static class Samples
             new TrainingProofSubmitted("agent-1.1", "opaque", Hash, "ipfs://proof"),
             new ValidationRoundRequested("agent-1.1", Keys.Alice.Address, "opaque", Hash, "ipfs://proof", ["account-x:6"]),
             new ValidationStarted("agent-1.1", 5, At, At.AddMinutes(10)),
-            new ValidationNotStarted("agent-1.2", "no validators"),
+            new ValidationNotStarted("agent-1.2", "no validators", Keys.Alice.Address),
+            new FeeBurned("registration:agent-1", 100),
+            new ProofBondLocked("agent-1", 500),
+            new ProofBondReleased("agent-1", 500, "proof-bond:agent-1.1", new RelayStamp(9, 3)),
+            new ProofBondForfeited("agent-1", 500, "proof-bond:agent-1.1", new RelayStamp(9, 4)),
             new AgentValidated("agent-1.1", RoundVerdict.Approved, 900_000, new RelayStamp(10, 3)),
             Opened,
             new VoteCommitted(Keys.Bob.Address, Hash),
@@ -80,7 +87,12 @@ public static class Samples
             Finalized,
             new ValidatorStakeChanged(Keys.Bob.Address, 5_000, new RelayStamp(3, 0)),
             new ParticipationRecorded("agent-1.1", [Keys.Bob.Address], [Keys.Carol.Address], new RelayStamp(11, 2)),
-            new ValidatorEjected(Keys.Carol.Address, "missed 3 rounds in a row", "agent-1.1", new RelayStamp(11, 2))
+            new ValidatorEjected(Keys.Carol.Address, "missed 3 rounds in a row", "agent-1.1", new RelayStamp(11, 2)),
+            new EmissionStarted(At, Schedule),
+            new JudgementRecorded("agent-1.1", "agent-1", Keys.Alice.Address, RoundVerdict.Approved, 900_000, [new Weighted(Keys.Bob.Address, 7)],
+                new RelayStamp(12, 1)),
+            new UsageRecorded("agent-1", Keys.Alice.Address, Keys.Carol.Address, 2, new RelayStamp(13, 4)),
+            new EpochClosed(3, 9_700, 42, [new EmissionPayout(Keys.Bob.Address, 40, null), new EmissionPayout(Keys.Alice.Address, 2, "agent-1")], 4)
         ];
         foreach (var e in events) yield return e with { Meta = Meta };
 
@@ -120,6 +132,7 @@ public static class Samples
         yield return new Credit(Keys.Bob.Address, 7, "validation-reward:agent-1.1", new RelayStamp(9, 1));
         yield return new SlashStake(Keys.Alice.Address, "agent-1", 5000, 5000, [new Weighted(Keys.Bob.Address, 10)], "rejected-proof:agent-1.1", new RelayStamp(9, 2));
         yield return new SubmitTrainingProof(Keys.Alice.Address, "agent-1", "opaque", Hash, "ipfs://proof", 4);
+        yield return new SettleProofBond(Keys.Alice.Address, "agent-1", true, "proof-bond:agent-1.1", new RelayStamp(9, 4));
         yield return new ConcludeValidation("agent-1.1", RoundVerdict.Rejected, 100, new RelayStamp(12, 3));
         yield return new CommitVote(Keys.Bob.Address, "agent-1.1", Hash);
         yield return new RevealVote(Keys.Bob.Address, "agent-1.1", 1, 900_000, Hash);
@@ -141,6 +154,15 @@ public static class Samples
             .Apply(Finalized with { Meta = Meta });
         yield return RoundView.Of(round, At);
         yield return new RoundSnapshot(round, HashChain.Genesis);
+        yield return new RecordJudgement("agent-1.1", "agent-1", Keys.Alice.Address, RoundVerdict.Rejected, 0, [new Weighted(Keys.Bob.Address, 7)],
+            new RelayStamp(12, 1));
+        yield return new RecordUsage("agent-1", Keys.Alice.Address, Keys.Carol.Address, 2, new RelayStamp(13, 4));
+        yield return CloseEpoch.Instance;
+        yield return GetEmission.Instance;
+        var emission = EmissionState.Empty.Apply(new EmissionStarted(At, Schedule) { Meta = Meta })
+            .Apply(new UsageRecorded("agent-1", Keys.Alice.Address, Keys.Carol.Address, 2, new RelayStamp(13, 4)) { Meta = Meta });
+        yield return EmissionView.Of(emission);
+        yield return new EmissionSnapshot(emission, HashChain.Genesis);
         foreach (var message in Tasks()) yield return message;
     }
 

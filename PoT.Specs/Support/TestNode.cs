@@ -46,6 +46,8 @@ public sealed class TestNode : IAsyncDisposable
         await app.StartAsync();
         var node = new TestNode(app, settings, new Uri(NodeHost.BoundUrls(app)[0]));
         await NodeHost.ApplyGenesis(app, settings, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("spec"));
+        // The emission schedule starts at the node's first tick: specs that count journal rows start after it.
+        await Eventually.Holds(async () => Xunit.Assert.True((bool)(await node.Get("/v1/emission")).Body["started"]!));
         if (genesis is not null)
         {
             // Minting goes through the outbox relay: specs start once every allocation has landed.
