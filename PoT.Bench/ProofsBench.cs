@@ -61,7 +61,8 @@ public static class ProofsBench
 
         var key = SgdStepCircuit.VerificationKey;
         var proof = SgdStepProof.FromSnarkJs(JObject.Parse(File.ReadAllText(Path.Combine(root, "zk/build/proof.json"))),
-            JArray.Parse(File.ReadAllText(Path.Combine(root, "zk/build/public.json"))));
+            JArray.Parse(File.ReadAllText(Path.Combine(root, "zk/build/public.json"))), "linear-2",
+            SgdStepModel.FromWitnessInput(JObject.Parse(File.ReadAllText(Path.Combine(root, "zk/build/input.json")))));
         if (!Groth16.Verify(key, proof.Proof, proof.PublicSignals).Valid) throw new InvalidOperationException("the committed proof does not verify");
         var csharp = new List<double>();
         for (var i = 0; i < zkRuns; i++)

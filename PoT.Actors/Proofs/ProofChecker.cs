@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using PoT.Protocol;
 
 namespace PoT.Proofs;
@@ -14,10 +15,12 @@ public sealed record ProofCheck(string RoundId, string ProofKind, HexBytes Proof
 /// </summary>
 public sealed class ProofChecker(ProofStore store, ProofsOptions options)
 {
+    private readonly ConcurrentDictionary<HexBytes, HexBytes> _claimOfBundle = new();
+
     public ProofsOptions Options => options;
 
-    /// <param name="judgedProofs">Hashes of proofs already judged in earlier rounds (a replay is refused).</param>
-    public ProofVerdict Check(ProofCheck check, IReadOnlySet<HexBytes> judgedProofs)
+    /// <param name="judgedProofs">Proofs already judged in earlier rounds (a replay is refused).</param>
+    public ProofVerdict Check(ProofCheck check, JudgedProofs judgedProofs)
     {
         if (!ProofBundle.Kinds.Contains(check.ProofKind))
             return ProofVerdict.Refused("unverifiable-kind", $"proof kind '{check.ProofKind}' cannot be checked automatically");
@@ -35,7 +38,7 @@ public sealed class ProofChecker(ProofStore store, ProofsOptions options)
     }
 
     /// <summary>Checks a bundle in hand (`pot proof verify` checks a file this way) against the round's claims.</summary>
-    public ProofVerdict CheckBundle(IProofBundle bundle, ProofCheck check, IReadOnlySet<HexBytes> judgedProofs)
+    public ProofVerdict CheckBundle(IProofBundle bundle, ProofCheck check, JudgedProofs judgedProofs)
     {
         if (bundle.Hash() != check.ProofHash)
             return ProofVerdict.Refused("wrong-proof", $"the bundle hashes to {bundle.Hash()}, the round names {check.ProofHash}");
@@ -46,12 +49,39 @@ public sealed class ProofChecker(ProofStore store, ProofsOptions options)
             case TrainingRecord training:
                 if (!options.Tasks.TryGetValue(training.Manifest.Task, out var task))
                     return ProofVerdict.Refused("unknown-task", $"this validator has no challenge set for task '{training.Manifest.Task}'");
-                return PolVerifier.Verify(training, check.Provider, check.AgentId, judgedProofs, task.ChallengeSet(check.Validator, check.RoundSeed),
+                return PolVerifier.Verify(training, check.Provider, check.AgentId, judgedProofs.Bundles, task.ChallengeSet(check.Validator, check.RoundSeed),
                     options.Training);
             case SgdStepProof step:
-                return SgdStepVerifier.Verify(SgdStepCircuit.VerificationKey, step, check.Provider, judgedProofs, options.SgdStep);
+                return SgdStepVerifier.Verify(SgdStepCircuit.VerificationKey, step, check, JudgedClaims(judgedProofs), options.SgdStep, options.LinearTasks);
             default:
                 return ProofVerdict.Refused("unverifiable-kind", $"no verifier for {bundle.Kind}");
         }
+    }
+
+    /// <summary>The claim keys of the judged ZK bundles, each read once from the store (a bundle is content-addressed, so its
+    /// key never changes). A judged bundle the store does not hold or cannot read adds no key; its proof still names its
+    /// own round, so it fails <c>wrong-round</c> in any other.</summary>
+    private HashSet<HexBytes> JudgedClaims(JudgedProofs judged)
+    {
+        var claims = new HashSet<HexBytes>();
+        foreach (var hash in judged.ZkBundles)
+        {
+            if (!_claimOfBundle.TryGetValue(hash, out var key))
+            {
+                IProofBundle? bundle;
+                try
+                {
+                    bundle = store.Find(hash);
+                }
+                catch (Exception e) when (e is FormatException or InvalidDataException)
+                {
+                    continue;
+                }
+                if (bundle is not SgdStepProof proof) continue;
+                key = _claimOfBundle.GetOrAdd(hash, proof.ClaimKey());
+            }
+            claims.Add(key);
+        }
+        return claims;
     }
 }
