@@ -3,8 +3,9 @@ using PoT.Protocol;
 
 namespace PoT.Proofs;
 
-/// <summary>What a validator checks for one round: the proof the round names, whose it is, and the round's seed (from
-/// which the validator's own challenge set is drawn).</summary>
+/// <summary>What a validator checks for one round: the proof the round names, whose it is (provider and agent), the
+/// round's id (a ZK proof is bound to it, hashed whole as given here) and seed (from which the validator's own
+/// challenge set is drawn).</summary>
 public sealed record ProofCheck(string RoundId, string ProofKind, HexBytes ProofHash, Address Provider, string AgentId, HexBytes RoundSeed,
     Address Validator);
 
