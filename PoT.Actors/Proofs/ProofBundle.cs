@@ -53,7 +53,8 @@ public static class ProofBundle
         }
     }
 
-    /// <summary>What a bundle claims, without its payload: the manifest of a training log, the public claim of a ZK proof.</summary>
+    /// <summary>What a bundle claims, without its payload: the manifest of a training log; the public claim of a ZK proof,
+    /// its task and the model it opens.</summary>
     public static JObject Summary(IProofBundle bundle) => bundle switch
     {
         TrainingRecord t => new JObject
@@ -62,13 +63,15 @@ public static class ProofBundle
         },
         SgdStepProof z => new JObject
         {
-            ["kind"] = SgdStepProof.Kind, ["hash"] = z.Hash().Value,
+            ["kind"] = SgdStepProof.Kind, ["hash"] = z.Hash().Value, ["claimKey"] = z.ClaimKey().Value, ["task"] = z.Task,
             ["claim"] = new JObject
             {
                 ["commitBefore"] = z.Claim.CommitBefore.ToString(), ["commitAfter"] = z.Claim.CommitAfter.ToString(),
                 ["commitBatch"] = z.Claim.CommitBatch.ToString(), ["lrNum"] = z.Claim.LrNum.ToString(),
-                ["lossThreshold"] = z.Claim.LossThreshold.ToString(), ["provider"] = z.Claim.Provider.ToString()
-            }
+                ["lossThreshold"] = z.Claim.LossThreshold.ToString(), ["provider"] = z.Claim.Provider.ToString(),
+                ["agent"] = z.Claim.Agent.ToString(), ["round"] = z.Claim.Round.ToString()
+            },
+            ["model"] = z.Model.ToJson()
         },
         _ => new JObject { ["kind"] = bundle.Kind, ["hash"] = bundle.Hash().Value }
     };

@@ -1,9 +1,11 @@
+using System.Collections.Concurrent;
 using PoT.Protocol;
 
 namespace PoT.Proofs;
 
-/// <summary>What a validator checks for one round: the proof the round names, whose it is, and the round's seed (from
-/// which the validator's own challenge set is drawn).</summary>
+/// <summary>What a validator checks for one round: the proof the round names, whose it is (provider and agent), the
+/// round's id (a ZK proof is bound to it, hashed whole as given here) and seed (from which the validator's own
+/// challenge set is drawn).</summary>
 public sealed record ProofCheck(string RoundId, string ProofKind, HexBytes ProofHash, Address Provider, string AgentId, HexBytes RoundSeed,
     Address Validator);
 
@@ -14,10 +16,12 @@ public sealed record ProofCheck(string RoundId, string ProofKind, HexBytes Proof
 /// </summary>
 public sealed class ProofChecker(ProofStore store, ProofsOptions options)
 {
+    private readonly ConcurrentDictionary<HexBytes, HexBytes> _claimOfBundle = new();
+
     public ProofsOptions Options => options;
 
-    /// <param name="judgedProofs">Hashes of proofs already judged in earlier rounds (a replay is refused).</param>
-    public ProofVerdict Check(ProofCheck check, IReadOnlySet<HexBytes> judgedProofs)
+    /// <param name="judgedProofs">Proofs already judged in earlier rounds (a replay is refused).</param>
+    public ProofVerdict Check(ProofCheck check, JudgedProofs judgedProofs)
     {
         if (!ProofBundle.Kinds.Contains(check.ProofKind))
             return ProofVerdict.Refused("unverifiable-kind", $"proof kind '{check.ProofKind}' cannot be checked automatically");
@@ -64,7 +68,7 @@ public sealed class ProofChecker(ProofStore store, ProofsOptions options)
     /// <summary>Checks a bundle in hand (`pot proof verify` checks a file this way) against the round's claims. Every
     /// bundle gets a verdict: whatever a bundle makes the verifier throw is that bundle's fault, a rejection
     /// attributed to its provider — never a silence that would count as the validators' miss.</summary>
-    public ProofVerdict CheckBundle(IProofBundle bundle, ProofCheck check, IReadOnlySet<HexBytes> judgedProofs)
+    public ProofVerdict CheckBundle(IProofBundle bundle, ProofCheck check, JudgedProofs judgedProofs)
     {
         try
         {
@@ -76,7 +80,7 @@ public sealed class ProofChecker(ProofStore store, ProofsOptions options)
         }
     }
 
-    private ProofVerdict CheckKind(IProofBundle bundle, ProofCheck check, IReadOnlySet<HexBytes> judgedProofs)
+    private ProofVerdict CheckKind(IProofBundle bundle, ProofCheck check, JudgedProofs judgedProofs)
     {
         if (bundle.Hash() != check.ProofHash)
             return ProofVerdict.Refused("wrong-proof", $"the bundle hashes to {bundle.Hash()}, the round names {check.ProofHash}");
@@ -87,12 +91,39 @@ public sealed class ProofChecker(ProofStore store, ProofsOptions options)
             case TrainingRecord training:
                 if (!options.Tasks.TryGetValue(training.Manifest.Task, out var task))
                     return ProofVerdict.Refused("unknown-task", $"this validator has no challenge set for task '{training.Manifest.Task}'");
-                return PolVerifier.Verify(training, check.Provider, check.AgentId, judgedProofs, task.ChallengeSet(check.Validator, check.RoundSeed),
+                return PolVerifier.Verify(training, check.Provider, check.AgentId, judgedProofs.Bundles, task.ChallengeSet(check.Validator, check.RoundSeed),
                     task.Requirements, options.Training);
             case SgdStepProof step:
-                return SgdStepVerifier.Verify(SgdStepCircuit.VerificationKey, step, check.Provider, judgedProofs, options.SgdStep);
+                return SgdStepVerifier.Verify(SgdStepCircuit.VerificationKey, step, check, JudgedClaims(judgedProofs), options.SgdStep, options.LinearTasks);
             default:
                 return ProofVerdict.Refused("unverifiable-kind", $"no verifier for {bundle.Kind}");
         }
+    }
+
+    /// <summary>The claim keys of the judged ZK bundles, each read once from the store (a bundle is content-addressed, so its
+    /// key never changes). A judged bundle the store does not hold or cannot read adds no key; its proof still names its
+    /// own round, so it fails <c>wrong-round</c> in any other.</summary>
+    private HashSet<HexBytes> JudgedClaims(JudgedProofs judged)
+    {
+        var claims = new HashSet<HexBytes>();
+        foreach (var hash in judged.ZkBundles)
+        {
+            if (!_claimOfBundle.TryGetValue(hash, out var key))
+            {
+                IProofBundle? bundle;
+                try
+                {
+                    bundle = store.Find(hash);
+                }
+                catch (Exception e) when (e is FormatException or InvalidDataException)
+                {
+                    continue;
+                }
+                if (bundle is not SgdStepProof proof) continue;
+                key = _claimOfBundle.GetOrAdd(hash, proof.ClaimKey());
+            }
+            claims.Add(key);
+        }
+        return claims;
     }
 }

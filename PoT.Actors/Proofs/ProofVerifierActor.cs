@@ -1,11 +1,10 @@
 using Akka.Actor;
 using Akka.Event;
-using PoT.Protocol;
 
 namespace PoT.Proofs;
 
 /// <summary>Asks the verifier pool to check one round's proof.</summary>
-public sealed record VerifyProof(ProofCheck Check, IReadOnlySet<HexBytes> JudgedProofs);
+public sealed record VerifyProof(ProofCheck Check, JudgedProofs JudgedProofs);
 
 /// <summary>The verdict on one round's proof.</summary>
 public sealed record ProofVerified(ProofCheck Check, ProofVerdict Verdict);

@@ -6,14 +6,16 @@ using Akka.Configuration;
 namespace PoT.Proofs;
 
 /// <summary>Proof-of-training settings (hocon/pot.conf, pot.proofs): where bundles live, how many verifications run
-/// at once, how strictly each kind is checked, and the tasks this node can score.</summary>
+/// at once, how strictly each kind is checked, and the tasks this node can score: classification tasks (`kind = blobs`,
+/// the default) for training logs, regression tasks (`kind = linear`) for the models ZK proofs open.</summary>
 public sealed record ProofsOptions(
     string Directory,
     int MaxBundleBytes,
     int VerifierWorkers,
     VerifierPolicy Training,
     SgdStepPolicy SgdStep,
-    ImmutableDictionary<string, TrainingTask> Tasks)
+    ImmutableDictionary<string, TrainingTask> Tasks,
+    ImmutableDictionary<string, LinearTask> LinearTasks)
 {
     public static ProofsOptions FromConfig(Config pot, string dataDir)
     {
@@ -21,6 +23,7 @@ public sealed record ProofsOptions(
         var training = c.GetConfig("training");
         var sgd = c.GetConfig("sgd-step");
         var tasks = c.GetConfig("tasks");
+        var names = tasks.Root.GetObject().Items.Keys.ToList();
         return new ProofsOptions(
             Path.Combine(dataDir, c.GetString("directory")),
             c.GetInt("max-bundle-bytes"),
@@ -30,7 +33,28 @@ public sealed record ProofsOptions(
                 ProofLimits.FromConfig(c.GetConfig("limits"))),
             new SgdStepPolicy(BigInteger.Parse(sgd.GetString("max-loss-threshold"), CultureInfo.InvariantCulture), sgd.GetInt("min-learning-rate"),
                 sgd.GetInt("max-learning-rate")),
-            tasks.Root.GetObject().Items.Keys.ToImmutableDictionary(name => name, name => Task(name, tasks.GetConfig(name), dataDir)));
+            names.Where(n => KindOf(n) == "blobs").ToImmutableDictionary(name => name, name => Task(name, tasks.GetConfig(name), dataDir)),
+            names.Where(n => KindOf(n) == LinearTask.KindName).ToImmutableDictionary(name => name, name => Linear(name, tasks.GetConfig(name))));
+
+        string KindOf(string name) => tasks.GetConfig(name).GetString("kind", "blobs") switch
+        {
+            var kind when kind is "blobs" or LinearTask.KindName => kind,
+            var other => throw new ConfigurationException($"pot.proofs.tasks.{name}.kind: '{other}' is not blobs or {LinearTask.KindName}")
+        };
+    }
+
+    private static LinearTask Linear(string name, Config t)
+    {
+        var (features, noise, rows, minScore) = (t.GetInt("features"), t.GetDouble("noise"), t.GetInt("challenge-rows"), t.GetLong("min-score"));
+        var problem =
+            features is < 1 or > 64 ? "features must be 1 to 64"
+            : !(noise >= 0 && double.IsFinite(noise)) ? "noise must be a finite number, at least 0"
+            : rows is < 2 or > 100_000 ? "challenge-rows must be 2 (R² needs a variance) to 100000"
+            : minScore is < 1 or > 1_000_000 ? "min-score must be 1 to 1000000 (millionths of R²; 0 would approve any model)"
+            : null;
+        return problem is null
+            ? new LinearTask(name, (ulong)t.GetLong("seed"), features, noise, rows, (uint)minScore)
+            : throw new ConfigurationException($"pot.proofs.tasks.{name}: {problem}");
     }
 
     private static TrainingTask Task(string name, Config t, string dataDir)

@@ -1,5 +1,5 @@
 using System.Collections.Immutable;
-using System.Diagnostics;
+using System.Globalization;
 using System.Numerics;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
@@ -8,26 +8,53 @@ using PoT.Protocol;
 namespace PoT.Proofs;
 
 /// <summary>
-/// The public claim of zk/circuits/sgd_step.circom, in the order snarkjs lists its public signals (outputs, then public
-/// inputs): commitments to the weights before and after one SGD step and to the batch, the learning rate's numerator
-/// (over 2^8), the batch-loss bound, and the provider the proof is bound to.
+/// The opening of <c>commitAfter</c>: the trained model (two weights and a bias, fixed point over 2^8) and the salt.
+/// The proof keeps the model hidden; the bundle hands it to validators, who check it against the commitment and
+/// score it on their own held-out data. Values are canonical — weights signed 32-bit integers as the circuit
+/// range-checks them, the salt a field element — so one model has one spelling.
 /// </summary>
-public sealed record SgdStepClaim(BigInteger CommitBefore, BigInteger CommitAfter, BigInteger CommitBatch, BigInteger LrNum, BigInteger LossThreshold,
-    BigInteger Provider)
+public sealed record SgdStepModel(ImmutableArray<BigInteger> W, BigInteger B, BigInteger Salt)
 {
-    public const int Signals = 6;
+    public const int Features = 2;
 
-    public static SgdStepClaim From(IReadOnlyList<BigInteger> s) => new(s[0], s[1], s[2], s[3], s[4], s[5]);
+    private static readonly BigInteger Int32Min = int.MinValue, Int32Max = int.MaxValue;
 
-    public static BigInteger AddressAsField(Address address) => new(address.ToBytes(), isUnsigned: true, isBigEndian: true);
+    /// <summary>What makes this opening unusable, or null: the one rule the bundle parser and the verifier share.</summary>
+    public string? Problem()
+    {
+        if (W.IsDefault || W.Length != Features) return $"model.w: {(W.IsDefault ? 0 : W.Length)} weights; the SGD-step circuit's model has {Features}";
+        if (W.Append(B).Any(v => v < Int32Min || v > Int32Max)) return "model: weights and bias are signed 32-bit fixed-point integers, as the circuit checks them";
+        if (Salt.Sign < 0 || Salt >= Bn254.ScalarOrder) return "model.salt: not an element of the scalar field";
+        return null;
+    }
+
+    public bool Opens(BigInteger commitment) => SgdStepCommitments.Weights(W, B, Salt) == commitment;
+
+    public JObject ToJson() => new() { ["w"] = new JArray(W.Select(v => v.ToString())), ["b"] = B.ToString(), ["salt"] = Salt.ToString() };
+
+    public static SgdStepModel FromJson(JObject model) => new(
+        [.. ((JArray?)model["w"] ?? throw new FormatException("model.w: missing")).Select(v => Number(v, "model.w"))],
+        Number(model["b"], "model.b"), Number(model["salt"], "model.salt"));
+
+    /// <summary>The opening a prover's witness input holds (zk/gen_input.js writes it): wNext, bNext and saltAfter. The
+    /// rest of the input — the batch, the weights before — is private and never read here.</summary>
+    public static SgdStepModel FromWitnessInput(JObject input) => new(
+        [.. ((JArray?)input["wNext"] ?? throw new FormatException("wNext: missing")).Select(v => Number(v, "wNext"))],
+        Number(input["bNext"], "bNext"), Number(input["saltAfter"], "saltAfter"));
+
+    internal static BigInteger Number(JToken? token, string what) =>
+        token is { Type: JTokenType.String or JTokenType.Integer } && BigInteger.TryParse(token.ToString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v)
+            ? v
+            : throw new FormatException($"{what}: a decimal integer is expected");
 }
 
 /// <summary>
-/// A Groth16 proof of one SGD step, as snarkjs writes it (proof.json and public.json), in one document. Its hash is
-/// keccak256 of a normalised form (decimal coordinates, affine, fixed key order), so two spellings of one proof are one
-/// proof.
+/// A Groth16 proof of one SGD step in one document: the proof and public signals as snarkjs writes them (proof.json,
+/// public.json), the task the model is to be scored on, and the opening of the model it commits to. Its hash is keccak256
+/// of a normalised form (decimal coordinates, affine, fixed key order), so two spellings of one bundle are one bundle;
+/// replay is judged by <see cref="ClaimKey"/>, the statement, not by the bundle.
 /// </summary>
-public sealed record SgdStepProof(Groth16Proof Proof, ImmutableArray<BigInteger> PublicSignals) : IProofBundle
+public sealed record SgdStepProof(Groth16Proof Proof, ImmutableArray<BigInteger> PublicSignals, string Task, SgdStepModel Model) : IProofBundle
 {
     public const string Kind = "groth16-sgd-v1";
 
@@ -35,19 +62,33 @@ public sealed record SgdStepProof(Groth16Proof Proof, ImmutableArray<BigInteger>
 
     public SgdStepClaim Claim => SgdStepClaim.From(PublicSignals);
 
-    public static SgdStepProof FromSnarkJs(JObject proof, JArray publicSignals) =>
-        publicSignals.Count == SgdStepClaim.Signals
-            ? new(Groth16Proof.FromSnarkJs(proof), [.. publicSignals.Select(s => BigInteger.Parse((string)s!))])
-            : throw new FormatException($"publicSignals: {publicSignals.Count} values; the SGD-step circuit has {SgdStepClaim.Signals}");
+    /// <summary>keccak of the public signals (<see cref="SgdStepClaim.Key"/>): what a validator records as judged.</summary>
+    public HexBytes ClaimKey() => SgdStepClaim.Key(PublicSignals);
 
-    /// <summary>Reads the bundle form: {"kind": "groth16-sgd-v1", "proof": {…snarkjs…}, "publicSignals": [...]}.</summary>
+    public static SgdStepProof FromSnarkJs(JObject proof, JArray publicSignals, string task, SgdStepModel model)
+    {
+        if (publicSignals.Count != SgdStepClaim.Signals)
+            throw new FormatException($"publicSignals: {publicSignals.Count} values; the SGD-step circuit has {SgdStepClaim.Signals}");
+        if (task.Length is 0 or > 64 || !task.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '-' or '.' or '_'))
+            throw new FormatException($"task: '{task}' is not a task name (1–64 of a-z, 0-9, '-', '.', '_')");
+        if (model.Problem() is { } problem) throw new FormatException(problem);
+        ImmutableArray<BigInteger> signals = [.. publicSignals.Select(s => SgdStepModel.Number(s, "publicSignals"))];
+        if (signals.Any(s => s.Sign < 0 || s >= Bn254.ScalarOrder)) throw new FormatException("publicSignals: every value must be an element of the scalar field");
+        return new(Groth16Proof.FromSnarkJs(proof), signals, task, model);
+    }
+
+    /// <summary>Reads the bundle form: {"kind": "groth16-sgd-v1", "task": "linear-2", "proof": {…snarkjs…},
+    /// "publicSignals": [...], "model": {"w": [...], "b": "…", "salt": "…"}}.</summary>
     public static SgdStepProof FromBundle(JObject bundle) =>
         FromSnarkJs((JObject?)bundle["proof"] ?? throw new FormatException("proof: missing"),
-            (JArray?)bundle["publicSignals"] ?? throw new FormatException("publicSignals: missing"));
+            (JArray?)bundle["publicSignals"] ?? throw new FormatException("publicSignals: missing"),
+            (string?)bundle["task"] ?? throw new FormatException("task: missing"),
+            SgdStepModel.FromJson((JObject?)bundle["model"] ?? throw new FormatException("model: missing (the opening of commitAfter)")));
 
     public JObject ToBundle() => new()
     {
         ["kind"] = Kind,
+        ["task"] = Task,
         ["proof"] = new JObject
         {
             ["pi_a"] = G1(Proof.A),
@@ -57,7 +98,8 @@ public sealed record SgdStepProof(Groth16Proof Proof, ImmutableArray<BigInteger>
             ["protocol"] = "groth16",
             ["curve"] = "bn128"
         },
-        ["publicSignals"] = new JArray(PublicSignals.Select(s => s.ToString()))
+        ["publicSignals"] = new JArray(PublicSignals.Select(s => s.ToString())),
+        ["model"] = Model.ToJson()
     };
 
     public HexBytes Hash() => HexBytes.From(Keccak.Hash(System.Text.Encoding.UTF8.GetBytes(ToBundle().ToString(Formatting.None))));
@@ -79,45 +121,8 @@ public static class SgdStepCircuit
     public static VerificationKey VerificationKey => Key.Value;
 }
 
-/// <summary>What a validator demands of an SGD-step proof beyond its validity: the largest loss bound it accepts and the
-/// range of learning rates (numerators over 2^8) it accepts.</summary>
-public sealed record SgdStepPolicy(BigInteger MaxLossThreshold, int MinLearningRate, int MaxLearningRate)
-{
-    public static readonly SgdStepPolicy Default = new(BigInteger.Pow(2, 40), 1, 255);
-}
-
 /// <summary>
-/// Verifies an SGD-step proof for a round: the pairing check against the committed verification key, then that the
-/// proof names the round's provider, that its loss bound and learning rate are ones the validator accepts, and that it
-/// was not submitted before. The circuit proves the step exactly, so an accepted proof scores the full million; it
-/// says nothing about held-out quality (docs/proof-of-training.md).
-/// </summary>
-public static class SgdStepVerifier
-{
-    public static ProofVerdict Verify(VerificationKey key, SgdStepProof proof, Address provider, IReadOnlySet<HexBytes> seenProofs, SgdStepPolicy policy)
-    {
-        var stopwatch = Stopwatch.StartNew();
-        ProofVerdict Refuse(string code, string reason) => ProofVerdict.Refused(code, reason, stopwatch.Elapsed);
-
-        if (proof.PublicSignals.Length != SgdStepClaim.Signals)
-            return Refuse("malformed-proof", $"{proof.PublicSignals.Length} public signals; the SGD-step circuit has {SgdStepClaim.Signals}");
-        var claim = proof.Claim;
-        if (claim.Provider != SgdStepClaim.AddressAsField(provider))
-            return Refuse("not-bound-to-provider", $"the proof is bound to 0x{claim.Provider.ToString("x").TrimStart('0').PadLeft(40, '0')}, the round's provider is {provider}");
-        if (seenProofs.Contains(proof.Hash())) return Refuse("replayed-proof", $"proof {proof.Hash()} was already submitted in an earlier round");
-        var check = Groth16.Verify(key, proof.Proof, proof.PublicSignals);
-        if (!check.Valid) return Refuse("groth16-invalid", check.Reason);
-        if (claim.LossThreshold > policy.MaxLossThreshold)
-            return Refuse("loss-bound-too-loose", $"the proven loss bound {claim.LossThreshold} exceeds the accepted {policy.MaxLossThreshold}");
-        if (claim.LrNum < policy.MinLearningRate || claim.LrNum > policy.MaxLearningRate)
-            return Refuse("learning-rate-not-accepted", $"learning rate {claim.LrNum}/256 is not one this validator accepts");
-        return new ProofVerdict(true, "ok", $"Groth16 proof of one SGD step, loss ≤ {claim.LossThreshold}, learning rate {claim.LrNum}/256", 1_000_000,
-            [], 1, 1, stopwatch.Elapsed);
-    }
-}
-
-/// <summary>
-/// The circuit's commitments, computed outside it (a provider needs them to publish what it proves; the specs check
+/// The circuit's commitments, computed outside it (a validator checks the model opening with them; the specs check
 /// that the circuit and Nethereum's Poseidon agree): weights = Poseidon(Poseidon(w₀, w₁, b), salt), batch =
 /// Poseidon(x…, y…, salt, 0) of 14 inputs. Negative fixed-point values are taken modulo the scalar field, as in the circuit.
 /// </summary>

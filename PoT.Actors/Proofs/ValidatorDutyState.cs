@@ -14,17 +14,18 @@ public sealed record DutyRound(string RoundId, RoundOpened Opening, int Commits,
 
 /// <summary>
 /// What a validator's duty knows, folded from the "consensus" tag: the open rounds it sits on, how far each has got,
-/// and the proofs already judged (a proof judged once is a replay the next time). A pure fold: restarting the duty
-/// folds the same journal into the same state.
+/// and the proofs already judged, with their kinds (a proof judged once is a replay the next time; for a ZK proof the
+/// checker turns the judged bundle into its statement, see <see cref="JudgedProofs"/>). A pure fold: restarting the
+/// duty folds the same journal into the same state.
 /// </summary>
 public sealed record ValidatorDutyState(
     Address Validator,
     ImmutableDictionary<string, DutyRound> Rounds,
-    ImmutableDictionary<string, HexBytes> ProofOfRound,
-    ImmutableHashSet<HexBytes> Judged)
+    ImmutableDictionary<string, (HexBytes Hash, string Kind)> ProofOfRound,
+    JudgedProofs Judged)
 {
     public static ValidatorDutyState For(Address validator) => new(validator, ImmutableDictionary<string, DutyRound>.Empty,
-        ImmutableDictionary<string, HexBytes>.Empty, []);
+        ImmutableDictionary<string, (HexBytes, string)>.Empty, JudgedProofs.None);
 
     /// <summary>The round an event belongs to, or null for other consensus events (the validator set's).</summary>
     public static string? RoundIdOf(string persistenceId)
@@ -37,7 +38,7 @@ public sealed record ValidatorDutyState(
     {
         RoundOpened o => this with
         {
-            ProofOfRound = ProofOfRound.SetItem(roundId, o.ProofHash),
+            ProofOfRound = ProofOfRound.SetItem(roundId, (o.ProofHash, o.ProofKind)),
             Rounds = o.Committee.Any(m => m.Validator == Validator) ? Rounds.SetItem(roundId, new DutyRound(roundId, o, 0, false, false)) : Rounds
         },
         VoteCommitted c => Change(roundId, r => r with { Commits = r.Commits + 1, Committed = r.Committed || c.Validator == Validator }),
@@ -46,7 +47,7 @@ public sealed record ValidatorDutyState(
         {
             Rounds = Rounds.Remove(roundId),
             ProofOfRound = ProofOfRound.Remove(roundId),
-            Judged = f.Verdict != RoundVerdict.NoQuorum && ProofOfRound.TryGetValue(roundId, out var proof) ? Judged.Add(proof) : Judged
+            Judged = f.Verdict != RoundVerdict.NoQuorum && ProofOfRound.TryGetValue(roundId, out var proof) ? Judged.Add(proof.Hash, proof.Kind) : Judged
         },
         _ => this
     };

@@ -87,28 +87,67 @@ public static class ProofCommand
     {
         var proof = new Option<FileInfo>("--proof") { Description = "snarkjs proof.json", Required = true };
         var signals = new Option<FileInfo>("--public") { Description = "snarkjs public.json", Required = true };
+        var input = new Option<FileInfo>("--input")
+        {
+            Description = "The witness input the proof was made from (zk/gen_input.js writes it): only the trained model it commits to " +
+                "(wNext, bNext, saltAfter) goes into the bundle, for validators to score; the batch and the weights before stay private",
+            Required = true
+        };
+        var task = new Option<string>("--task")
+        {
+            Description = "The regression task of pot.proofs.tasks (kind = linear) validators score the model on", DefaultValueFactory = _ => "linear-2"
+        };
         var output = new Option<string>("--out", "-o") { Description = "Bundle file to write", Required = true };
-        var command = new Command("pack-zk", "Wrap a snarkjs proof of zk/circuits/sgd_step.circom into a groth16-sgd-v1 bundle") { proof, signals, output };
+        var command = new Command("pack-zk",
+            "Wrap a snarkjs proof of zk/circuits/sgd_step.circom, and the model it commits to, into a groth16-sgd-v1 bundle")
+        {
+            proof, signals, input, task, output, ConfigOption
+        };
         command.SetAction(parse => Cli.Run(() =>
         {
-            var bundle = SgdStepProof.FromSnarkJs(JObject.Parse(File.ReadAllText(parse.GetValue(proof)!.FullName)),
-                JArray.Parse(File.ReadAllText(parse.GetValue(signals)!.FullName)));
+            var tasks = Settings(parse).Proofs.LinearTasks;
+            var taskName = parse.GetValue(task)!;
+            if (!tasks.ContainsKey(taskName))
+                throw new ArgumentException($"--task: '{taskName}' is not a regression task of pot.proofs.tasks ({string.Join(", ", tasks.Keys)})");
+            var bundle = SgdStepProof.FromSnarkJs(ReadJson(parse.GetValue(proof)!, "--proof", JObject.Parse), ReadJson(parse.GetValue(signals)!, "--public", JArray.Parse),
+                taskName, SgdStepModel.FromWitnessInput(ReadJson(parse.GetValue(input)!, "--input", JObject.Parse)));
             var check = Groth16.Verify(SgdStepCircuit.VerificationKey, bundle.Proof, bundle.PublicSignals);
             if (!check.Valid) throw new InvalidOperationException($"the proof does not verify against the circuit's key: {check.Reason}");
+            if (!bundle.Model.Opens(bundle.Claim.CommitAfter))
+                throw new InvalidOperationException("--input: its wNext, bNext and saltAfter do not open the proof's commitAfter (the input of another proof?)");
             File.WriteAllText(parse.GetValue(output)!, bundle.ToBundle().ToString(Formatting.None));
-            Console.WriteLine(new JObject { ["hash"] = bundle.Hash().Value, ["kind"] = SgdStepProof.Kind, ["file"] = Path.GetFullPath(parse.GetValue(output)!) });
+            Console.WriteLine(new JObject
+            {
+                ["hash"] = bundle.Hash().Value, ["claimKey"] = bundle.ClaimKey().Value, ["kind"] = SgdStepProof.Kind, ["task"] = taskName,
+                ["file"] = Path.GetFullPath(parse.GetValue(output)!)
+            });
         }));
         return command;
+    }
+
+    /// <summary>Reads a JSON file named by <paramref name="option"/>, saying which option is wrong when it is missing or not JSON.</summary>
+    private static T ReadJson<T>(FileInfo file, string option, Func<string, T> parse)
+    {
+        if (!file.Exists) throw new FileNotFoundException($"{option}: no file {file.FullName}");
+        try
+        {
+            return parse(File.ReadAllText(file.FullName));
+        }
+        catch (JsonReaderException e)
+        {
+            throw new FormatException($"{option}: {file.Name} is not the JSON expected: {e.Message}");
+        }
     }
 
     private static Command Verify()
     {
         var file = new Argument<FileInfo>("bundle") { Description = "The bundle file" };
         var provider = new Option<string>("--provider") { Description = "The provider the round names", Required = true };
-        var agent = new Option<string>("--agent") { Description = "The agent the round judges (default: the one the bundle names)" };
+        var agent = new Option<string>("--agent") { Description = "The agent the round judges (default: the one a pol-v1 bundle names)" };
+        var round = new Option<string>("--round") { Description = "The round's id (a groth16-sgd-v1 proof is bound to one round)", DefaultValueFactory = _ => "local" };
         var validator = new Option<string?>("--validator") { Description = "Whose challenge set to draw (default: a fixed address)" };
         var seed = new Option<string?>("--round-seed") { Description = "The round's seed (0x hex; default: keccak of the bundle hash)" };
-        var command = new Command("verify", "Verify a bundle as a validator would: prints the verdict, its reason, score and cost") { file, provider, agent, validator, seed, ConfigOption };
+        var command = new Command("verify", "Verify a bundle as a validator would: prints the verdict, its reason, score and cost") { file, provider, agent, round, validator, seed, ConfigOption };
         command.SetAction(parse => Cli.Run(() =>
         {
             var settings = Settings(parse);
@@ -124,10 +163,10 @@ public static class ProofCommand
                 return 1;
             }
             var agentId = parse.GetValue(agent) ?? (bundle as TrainingRecord)?.Manifest.AgentId ?? "agent";
-            var check = new ProofCheck("local", bundle.Kind, bundle.Hash(), Address.Parse(parse.GetValue(provider)!), agentId,
+            var check = new ProofCheck(parse.GetValue(round)!, bundle.Kind, bundle.Hash(), Address.Parse(parse.GetValue(provider)!), agentId,
                 parse.GetValue(seed) is { } s ? HexBytes.Parse(s) : HexBytes.From(Keccak.Hash(bundle.Hash().ToBytes())),
                 parse.GetValue(validator) is { } v ? Address.Parse(v) : Address.Zero);
-            var verdict = new ProofChecker(new ProofStore(settings.Proofs.Directory), settings.Proofs).CheckBundle(bundle, check, new HashSet<HexBytes>());
+            var verdict = new ProofChecker(new ProofStore(settings.Proofs.Directory), settings.Proofs).CheckBundle(bundle, check, JudgedProofs.None);
             Console.WriteLine(VerdictJson(verdict));
             return verdict.Accepted ? 0 : 1;
         }));

@@ -168,7 +168,7 @@ public sealed class ProofAttackSpecs
         var checker = new ProofChecker(new ProofStore(Path.GetTempPath()), ProofsOptionsFor(Task));
         var check = new ProofCheck("agent-1.1", ProofManifest.Kind, bundle.Hash(), Victim, "agent-1", HexBytes.From(Keccak.Hash([5])), Keys.Carol.Address);
 
-        var verdict = checker.CheckBundle(bundle, check, NoneJudged);
+        var verdict = checker.CheckBundle(bundle, check, JudgedProofs.None);
 
         Assert.False(verdict.Accepted);
         Assert.Equal(ErrorCodes.MalformedProof, verdict.Code);
@@ -210,5 +210,6 @@ public sealed class ProofAttackSpecs
     }
 
     private static ProofsOptions ProofsOptionsFor(TrainingTask task) =>
-        new(Path.GetTempPath(), 1 << 20, 1, VerifierPolicy.Default, SgdStepPolicy.Default, ImmutableDictionary<string, TrainingTask>.Empty.Add(task.Name, task));
+        new(Path.GetTempPath(), 1 << 20, 1, VerifierPolicy.Default, SgdStepPolicy.Default, ImmutableDictionary<string, TrainingTask>.Empty.Add(task.Name, task),
+            ImmutableDictionary<string, LinearTask>.Empty);
 }

@@ -2,6 +2,8 @@ using System.Collections.Immutable;
 using Microsoft.Extensions.Time.Testing;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
+using PoT.Consensus;
+using PoT.Hosting;
 using PoT.Ledger;
 using PoT.Proofs;
 using PoT.Protocol;
@@ -107,16 +109,31 @@ public sealed class ValidatorDutySpecs : IDisposable
     }
 
     [Fact]
-    public async Task A_zero_knowledge_proof_of_an_SGD_step_is_judged_by_the_duties()
+    public async Task A_zero_knowledge_proof_of_an_SGD_step_is_approved_with_its_held_out_score_as_the_consensus_score()
     {
-        // The committed proof is bound to Alice: she is the provider here.
+        // The committed proof is bound to Alice, agent-1 and its first round: she is the provider here.
         await using var node = await Start(Keys.Alice);
-        var proof = SgdStepProof.FromSnarkJs(ZkFiles.Json("build/proof.json"), ZkFiles.Array("build/public.json"));
+        var proof = ZkFiles.Committed();
 
         var view = await Submit(node, Keys.Alice, SgdStepProof.Kind, await Upload(node, proof));
 
+        Assert.True((string)view["roundId"]! == "agent-1.1" && SgdStepClaim.RoundField("agent-1.1") == proof.Claim.Round,
+            $"the committed proof is for round agent-1.1, the node opened {view["roundId"]}: regenerate it (zk/gen_input.js --round)");
         Assert.Equal("approved", (string)view["verdict"]!);
-        Assert.Equal(1_000_000u, (uint)view["consensusScore"]!);
+        // Every duty voted the model's R² on its own challenge set, exactly as the verifier computes it for that validator.
+        var options = PotConfig.Load().Proofs;
+        var seed = HexBytes.Parse((string)view["seed"]!);
+        var votes = ((JArray)view["votes"]!).Select(v => (Validator: Address.Parse((string)v["validator"]!), Score: (uint)v["score"]!, Stake: UInt128.Parse((string)v["stake"]!))).ToList();
+        Assert.Equal(4, votes.Count);
+        foreach (var vote in votes)
+        {
+            var check = new ProofCheck("agent-1.1", SgdStepProof.Kind, proof.Hash(), Keys.Alice.Address, "agent-1", seed, vote.Validator);
+            Assert.Equal(SgdStepVerifier.Verify(SgdStepCircuit.VerificationKey, proof, check, new HashSet<HexBytes>(), options.SgdStep, options.LinearTasks).Score,
+                vote.Score);
+        }
+        var consensus = (uint)view["consensusScore"]!;
+        Assert.Equal(Tally.WeightedMedian(votes.Select(v => (v.Score, v.Stake))), consensus);
+        Assert.InRange(consensus, options.LinearTasks[ZkFiles.Task].MinScore + 1, 999_999u);
     }
 
     [Fact]

@@ -5,12 +5,12 @@ using Xunit;
 
 namespace PoT.Specs.Proofs;
 
-/// <summary>The C# Groth16 verifier on the committed proof of one SGD step (zk/build), and the circuit refusing to
-/// witness a false step.</summary>
+/// <summary>The C# Groth16 verifier on the committed proof of one SGD step (zk/build), the circuit refusing to witness a
+/// false step, and the witness generator agreeing with C# on every public value it derives.</summary>
 public sealed class Groth16Specs
 {
     private static readonly VerificationKey Key = VerificationKey.FromSnarkJs(ZkFiles.Json("build/verification_key.json"));
-    private static readonly SgdStepProof Committed = SgdStepProof.FromSnarkJs(ZkFiles.Json("build/proof.json"), ZkFiles.Array("build/public.json"));
+    private static readonly SgdStepProof Committed = ZkFiles.Committed();
 
     private static Groth16Result Verify(Groth16Proof proof, IReadOnlyList<BigInteger>? signals = null) =>
         Groth16.Verify(Key, proof, signals ?? Committed.PublicSignals);
@@ -30,6 +30,8 @@ public sealed class Groth16Specs
     [InlineData(3)]
     [InlineData(4)]
     [InlineData(5)]
+    [InlineData(6)]
+    [InlineData(7)]
     public void A_changed_public_input_fails(int index)
     {
         var signals = Committed.PublicSignals.SetItem(index, Committed.PublicSignals[index] + 1);
@@ -78,7 +80,7 @@ public sealed class Groth16Specs
     [Fact]
     public void The_wrong_number_of_public_signals_fails()
     {
-        Assert.Contains("the key expects 6", Verify(Committed.Proof, Committed.PublicSignals.RemoveAt(5)).Reason);
+        Assert.Contains("the key expects 8", Verify(Committed.Proof, Committed.PublicSignals.RemoveAt(7)).Reason);
     }
 
     [Fact]
@@ -96,6 +98,28 @@ public sealed class Groth16Specs
         Assert.Equal(claim.CommitAfter, SgdStepCommitments.Weights(wNext, N(input["bNext"]!), N(input["saltAfter"]!)));
         Assert.Equal(claim.CommitBatch, SgdStepCommitments.Batch(x, input["y"]!.Select(N).ToList(), N(input["saltBatch"]!)));
         Assert.Equal(SgdStepClaim.AddressAsField(Keys.Alice.Address), claim.Provider);
+        Assert.Equal(N(input["agent"]!), claim.Agent);
+        Assert.Equal(N(input["round"]!), claim.Round);
+    }
+
+    [Fact]
+    public void The_committed_proof_is_bound_to_agent_1_in_its_first_round()
+    {
+        Assert.Equal(SgdStepClaim.AgentField("agent-1"), Committed.Claim.Agent);
+        Assert.Equal(SgdStepClaim.RoundField("agent-1.1"), Committed.Claim.Round);
+        Assert.NotEqual(SgdStepClaim.RoundField("agent-1.2"), Committed.Claim.Round);
+    }
+
+    [Theory]
+    [InlineData("summarizer-1", "summarizer-1.7")]
+    [InlineData("a", "a.1@devnet/with a network tag, and long enough that its keccak input spans two blocks of 136 bytes " +
+        "so that the JavaScript sponge absorbs more than one block")]
+    public void The_witness_generator_derives_agent_and_round_exactly_as_the_verifier_does(string agentId, string roundId)
+    {
+        var input = ZkFiles.Input("--agent", agentId, "--round", roundId);
+
+        Assert.Equal(SgdStepClaim.AgentField(agentId), BigInteger.Parse((string)input["agent"]!));
+        Assert.Equal(SgdStepClaim.RoundField(roundId), BigInteger.Parse((string)input["round"]!));
     }
 
     [Fact]

@@ -61,6 +61,12 @@ public sealed class ProofStoreSpecs : IDisposable
     [InlineData("""{"kind": "magic-v1"}""", "'magic-v1' is not one of pol-v1, groth16-sgd-v1")]
     [InlineData("""{"kind": "pol-v1"}""", "manifest: missing")]
     [InlineData("""{"kind": "groth16-sgd-v1", "proof": {}}""", "publicSignals: missing")]
+    [InlineData("""{"kind": "groth16-sgd-v1", "proof": {}, "publicSignals": [], "task": "linear-2"}""", "model: missing")]
+    [InlineData("""{"kind": "groth16-sgd-v1", "proof": {}, "publicSignals": [], "model": {}}""", "task: missing")]
+    [InlineData("""{"kind": "groth16-sgd-v1", "proof": {}, "publicSignals": ["1", "2"], "task": "linear-2", "model": {"w": ["1", "2"], "b": "0", "salt": "1"}}""",
+        "publicSignals: 2 values; the SGD-step circuit has 8")]
+    [InlineData("""{"kind": "groth16-sgd-v1", "proof": {}, "publicSignals": [], "task": "linear-2", "model": {"w": ["1"], "b": "0", "salt": "1"}}""",
+        "publicSignals: 0 values")]
     [InlineData("[1, 2]", "not a JSON object")]
     public void A_malformed_bundle_is_refused_with_what_is_wrong(string json, string problem)
     {
@@ -84,8 +90,13 @@ public sealed class ProofStoreSpecs : IDisposable
     {
         var proof = ZkFiles.Json("build/proof.json");
         var signals = ZkFiles.Array("build/public.json");
-        var compact = SgdStepProof.FromSnarkJs(proof, signals);
-        var bundle = new JObject { ["kind"] = SgdStepProof.Kind, ["proof"] = proof, ["publicSignals"] = signals };
+        var compact = ZkFiles.Committed();
+        var input = ZkFiles.Json("build/input.json");
+        var bundle = new JObject
+        {
+            ["publicSignals"] = signals, ["kind"] = SgdStepProof.Kind, ["proof"] = proof, ["task"] = ZkFiles.Task,
+            ["model"] = new JObject { ["salt"] = input["saltAfter"], ["b"] = input["bNext"], ["w"] = input["wNext"] }
+        };
 
         var hash = _store.Put(ProofBundle.Parse(bundle.ToString(Newtonsoft.Json.Formatting.Indented)));
 

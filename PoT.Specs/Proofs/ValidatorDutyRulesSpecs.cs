@@ -47,7 +47,17 @@ public sealed class ValidatorDutyRulesSpecs
         var s = Fold(Opened(), Finalized(verdict));
 
         Assert.Empty(s.Rounds);
-        Assert.Equal(judged, s.Judged.Contains(Proof));
+        Assert.Equal(judged, s.Judged.Bundles.Contains(Proof));
+        Assert.Empty(s.Judged.ZkBundles);
+    }
+
+    [Fact]
+    public void A_judged_zero_knowledge_round_is_recorded_as_such_so_its_statement_can_be_looked_up()
+    {
+        var s = Fold(Opened(SgdStepProof.Kind), Finalized(RoundVerdict.Approved));
+
+        Assert.Contains(Proof, s.Judged.Bundles);
+        Assert.Contains(Proof, s.Judged.ZkBundles);
     }
 
     [Fact]

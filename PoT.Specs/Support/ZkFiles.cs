@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Newtonsoft.Json.Linq;
+using PoT.Proofs;
 
 namespace PoT.Specs.Support;
 
@@ -7,6 +8,18 @@ namespace PoT.Specs.Support;
 /// the circuit's witness generator run with node.</summary>
 public static class ZkFiles
 {
+    /// <summary>The task both committed samples were trained for (zk/gen_input.js mirrors its function).</summary>
+    public const string Task = "linear-2";
+
+    /// <summary>The honest sample (zk/build): Alice's proof for agent-1 in round agent-1.1, with the model it opens.</summary>
+    public static SgdStepProof Committed() => Bundle("build");
+
+    /// <summary>The useless sample (zk/build/useless): the same binding, an honest step from zero weights.</summary>
+    public static SgdStepProof Useless() => Bundle("build/useless");
+
+    private static SgdStepProof Bundle(string dir) =>
+        SgdStepProof.FromSnarkJs(Json($"{dir}/proof.json"), Array($"{dir}/public.json"), Task, SgdStepModel.FromWitnessInput(Json($"{dir}/input.json")));
+
     public static readonly string Root = FindRoot();
 
     public static string Zk(string relative) => Path.Combine(Root, "zk", relative);

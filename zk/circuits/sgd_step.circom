@@ -7,9 +7,12 @@ include "circomlib/circuits/comparators.circom";
 // One step of stochastic gradient descent on a linear model y ≈ w·x + b, in fixed point: the proof says that
 // the weights committed in commitAfter are exactly one SGD step from those committed in commitBefore, on the
 // batch committed in commitBatch, with learning rate lrNum / 2^LR_BITS, and that the batch's squared loss before
-// the step is at most lossThreshold. Weights, batch and salts stay private. The public input `provider` (the
-// provider's address as a number) binds the proof to its author: a copied proof names the wrong provider, and a
-// changed provider breaks the pairing check.
+// the step is at most lossThreshold. Weights, batch and salts stay private (a validator that scores the model is
+// handed the opening of commitAfter beside the proof, never the batch or the weights before). Three public inputs bind
+// the proof to where it may be used: `provider` (the provider's address as a number) to its author, `agent`
+// (keccak256("pot/zk/agent" ‖ agent id) mod r) to the agent it lists, and `round` (keccak256("pot/zk/round" ‖ round
+// id) mod r) to the one validation round it was made for. A copied proof names the wrong provider, agent or round,
+// and changing any of them breaks the pairing check.
 //
 // Fixed point: every real value v is the integer v * 2^S_BITS.
 //   pred_j = sum_i w_i x_ji + b * S                      (scale S^2)
@@ -27,6 +30,8 @@ template SgdStep(N, F, S_BITS, LR_BITS, N_BITS) {
     signal input lrNum;           // public
     signal input lossThreshold;   // public
     signal input provider;        // public
+    signal input agent;           // public
+    signal input round;           // public
     signal input w[F];
     signal input b;
     signal input x[N][F];
@@ -57,6 +62,8 @@ template SgdStep(N, F, S_BITS, LR_BITS, N_BITS) {
     // A public input no constraint touches could be optimised away and its value changed freely; squaring it ties
     // it into the proof (the usual recipient-binding trick).
     signal providerSquare <== provider * provider;
+    signal agentSquare <== agent * agent;
+    signal roundSquare <== round * round;
 
     // Forward pass and error.
     signal prod[N][F];
@@ -137,4 +144,6 @@ template SgdStep(N, F, S_BITS, LR_BITS, N_BITS) {
 }
 
 // Batches of 4 examples with 2 features; scale 2^8; learning rate lrNum / 2^8; 4 = 2^2 examples.
-component main {public [lrNum, lossThreshold, provider]} = SgdStep(4, 2, 8, 8, 2);
+// Public signals, in snarkjs's order (outputs, then public inputs in declaration order): commitBefore, commitAfter,
+// commitBatch, lrNum, lossThreshold, provider, agent, round.
+component main {public [lrNum, lossThreshold, provider, agent, round]} = SgdStep(4, 2, 8, 8, 2);
