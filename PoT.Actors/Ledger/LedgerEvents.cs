@@ -72,7 +72,8 @@ public sealed record Credited(UInt128 Amount, string Reason, RelayStamp Stamp) :
 
 /// <summary>A stake was slashed: <paramref name="Amount"/> left the stake; <paramref name="Burned"/> of it left the supply,
 /// the rest was paid to <paramref name="Payouts"/> (delivered by the relay). <paramref name="AgentId"/> null: the
-/// validator stake.</summary>
+/// validator stake. <paramref name="FromUnbonding"/> of the amount came from the agent's unbonding entries (oldest
+/// first), the rest from its stake (absent in events of older nodes: 0).</summary>
 [Manifest("stake-slashed.v1")]
 public sealed record StakeSlashed(
     string? AgentId,
@@ -80,8 +81,13 @@ public sealed record StakeSlashed(
     UInt128 Burned,
     ImmutableArray<PoT.Consensus.Payout> Payouts,
     string Reason,
-    RelayStamp Stamp) : LedgerEvent, IRegistryEvent, IOutboxEvent
+    RelayStamp Stamp,
+    UInt128 FromUnbonding = default) : LedgerEvent, IRegistryEvent, IOutboxEvent
 {
+    /// <summary>What left the agent's (or validator's) stake itself.</summary>
+    [Newtonsoft.Json.JsonIgnore]
+    public UInt128 FromStake => Amount - FromUnbonding;
+
     public IEnumerable<OutboxDelivery> Deliveries(OutboxSource source)
     {
         var index = 0;

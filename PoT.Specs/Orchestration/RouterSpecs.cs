@@ -245,7 +245,7 @@ public sealed class RouterSpecs
     {
         var random = new Random(seed);
         var weights = new RoutingWeights(random.Next(0, 10_001), random.Next(0, 10_001), random.Next(0, 10_001), random.Next(0, 10_001),
-            random.Next(1, 12), 1);
+            random.Next(1, 12), 1, TimeSpan.FromSeconds(30));
         weights = weights with { MinCallsForSla = random.Next(1, weights.WindowCalls + 1) };
         var index = new AgentIndex(weights);
         string[] capabilities = ["a", "b", "c", "d"];

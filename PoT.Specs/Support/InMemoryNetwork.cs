@@ -14,8 +14,11 @@ namespace PoT.Specs.Support;
 /// Time moves only when a spec moves it; rounds whose reveal deadline passes are closed, as their timers would.
 /// Lets property tests explore thousands of interleavings, in-flight states included, in seconds.
 /// </summary>
-public sealed class InMemoryNetwork(LedgerOptions ledger, RegistryOptions registry, ConsensusOptions consensus, DateTimeOffset start)
+public sealed class InMemoryNetwork(LedgerOptions ledger, RegistryOptions registry, ConsensusOptions consensus, DateTimeOffset start,
+    PoT.Orchestration.TaskOptions? tasks = null)
 {
+    private readonly PoT.Orchestration.TaskOptions _tasks = tasks ?? Rules.Tasks;
+
     private static readonly Eip712Domain Domain = new("PoT", "1", 31337, Address.Zero);
     private readonly CommandVerifier _verifier = new(CommandCatalog.Pot, Domain);
     private readonly Dictionary<Address, AccountState> _accounts = new();
@@ -119,12 +122,17 @@ public sealed class InMemoryNetwork(LedgerOptions ledger, RegistryOptions regist
         while (_pending.Count > 0) DeliverOne();
     }
 
+    /// <summary>Delivers a call a task reported to the agent's SLA window at once (this network runs no tasks; the call's
+    /// stamp must be above the agent's watermark, as the relay's are).</summary>
+    public void ReportCall(PoT.Orchestration.RecordAgentCall call) => Deliver(EntityKind.Agent, call.AgentId, call);
+
     /// <summary>Tokens that left one account and have not reached the next: transfers' credits, slash payouts.
     /// (Reward credits are not in transit: they are minted when delivered, and counted in <see cref="Emitted"/> then.)</summary>
     public UInt128 InFlight => _pending.Select(p => p.Delivery.Message).Aggregate(UInt128.Zero, (s, m) => checked(s + m switch
     {
         CreditTransfer c => c.Amount,
-        Credit c when c.Reason.StartsWith("equivocation", StringComparison.Ordinal) || c.Reason.StartsWith("rejected-proof", StringComparison.Ordinal) => c.Amount,
+        Credit c when c.Reason.StartsWith("equivocation", StringComparison.Ordinal) || c.Reason.StartsWith("rejected-proof", StringComparison.Ordinal)
+                      || c.Reason == "sla-compensation" => c.Amount,
         _ => UInt128.Zero
     }));
 
@@ -173,7 +181,8 @@ public sealed class InMemoryNetwork(LedgerOptions ledger, RegistryOptions regist
                 var agent = Agent(entityId);
                 var decision = message switch
                 {
-                    AccountStepResult r => AgentRules.Complete(agent, r),
+                    AccountStepResult r => AgentRules.Complete(agent, r, _tasks),
+                    PoT.Orchestration.RecordAgentCall c => PoT.Orchestration.SlaRules.Record(agent, c, _tasks),
                     RoundOpenResult r => AgentRules.CompleteOpening(agent, r),
                     ConcludeValidation c => AgentRules.Conclude(agent, c),
                     _ => throw new ArgumentException(message.GetType().Name)
