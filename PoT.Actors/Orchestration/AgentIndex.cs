@@ -218,11 +218,12 @@ public sealed class AgentIndex
 
     /// <summary>
     /// Recovery (docs/orchestration.md, "Decay and probes"), called every pot.orchestration.routing.decay-interval by the
-    /// index's feeder: every agent not called since the previous decay forgets the oldest call of its window (a tripped
-    /// agent is untripped). An agent that breached its SLA and no longer does after this is half-open: it is routed
-    /// again, scored as a new agent would be (its declared success rate, no latency term), and its next call is a probe —
-    /// a success starts its recovery, a failure trips it again until the next decay. An agent that is called keeps its
-    /// window, so decay only ever helps agents nobody calls: the ones the SLA filter shut out.
+    /// index's feeder: a tripped agent (its probe failed) is untripped, and every agent not called since the previous
+    /// decay forgets the oldest call of its window. An agent that breached its SLA and no longer does after this is
+    /// half-open: it is routed again, scored as a new agent would be (its declared success rate, no latency term), and
+    /// its next call is a probe — a success starts its recovery from a window of that one call, a failure trips it
+    /// (skipped until the next decay; the failure stays in its window). An agent that is called keeps its window, so
+    /// decay only ever helps agents nobody calls: the ones the SLA filter shut out.
     /// </summary>
     public void Decay()
     {
@@ -230,19 +231,17 @@ public sealed class AgentIndex
         {
             foreach (var t in _agents.Values)
             {
-                if (t.Called)
-                {
-                    t.Called = false;
-                    continue;
-                }
-                if (t.Calls == 0 && !t.Tripped) continue;
                 var wasBreached = Breached(t);
-                if (t.Calls > 0)
+                var changed = t.Tripped;
+                t.Tripped = false;
+                if (t.Called) t.Called = false;
+                else if (t.Calls > 0)
                 {
                     t.Calls--; // the oldest entry is the one Calls no longer reaches
                     Measure(t);
+                    changed = true;
                 }
-                t.Tripped = false;
+                if (!changed) continue;
                 if (wasBreached && !Breached(t)) t.HalfOpen = true;
                 Refresh(t, writeCells: true);
             }

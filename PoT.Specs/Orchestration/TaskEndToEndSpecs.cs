@@ -16,8 +16,8 @@ namespace PoT.Specs.Orchestration;
 public sealed class TaskEndToEndSpecs : IDisposable
 {
     private readonly TempDir _dir = new();
-    private static readonly EthKey Provider = EthKey.FromSeed("task-provider");
-    private static readonly EthKey[] Validators = [.. Enumerable.Range(0, 3).Select(i => EthKey.FromSeed($"task-validator-{i}"))];
+    internal static readonly EthKey Provider = EthKey.FromSeed("task-provider");
+    internal static readonly EthKey[] Validators = [.. Enumerable.Range(0, 3).Select(i => EthKey.FromSeed($"task-validator-{i}"))];
 
     /// <summary>Three validators judge every round; one retry per call, fast; every call closes an SLA window.</summary>
     private const string Rules = """
@@ -32,10 +32,10 @@ public sealed class TaskEndToEndSpecs : IDisposable
         TestNode.Start(_dir.Path, TestNode.Genesis([(Provider, 1_000_000UL), (Keys.Alice, 1_000_000UL), .. Validators.Select(v => (v, 100_000UL))]), Rules,
             clock);
 
-    private static void Expect((int Status, JObject Body) reply) => Assert.True(reply.Status == 200, reply.Body.ToString());
+    internal static void Expect((int Status, JObject Body) reply) => Assert.True(reply.Status == 200, reply.Body.ToString());
 
     /// <summary>Registers the agents and has the validators approve each (an opaque proof, votes by hand).</summary>
-    private static async Task List(TestNode node, params (string Id, string Url, ulong Price, uint Score)[] agents)
+    internal static async Task List(TestNode node, params (string Id, string Url, ulong Price, uint Score)[] agents)
     {
         foreach (var v in Validators) Expect(await node.Send(new StakeAsValidator(v.Address, 5_000, 0), v));
         await Eventually.Holds(async () => Assert.Equal(3, ((JObject)(await node.Get("/v1/validators")).Body["validators"]!).Count));
@@ -56,7 +56,7 @@ public sealed class TaskEndToEndSpecs : IDisposable
     }
 
     /// <summary>Submits a one-step task ("answer") once the router offers the capability (the index follows the journal).</summary>
-    private static async Task<JObject> Submit(TestNode node, string taskId, ulong budget, DateTimeOffset? deadline = null)
+    internal static async Task<JObject> Submit(TestNode node, string taskId, ulong budget, DateTimeOffset? deadline = null)
     {
         JObject body = [];
         await Eventually.Holds(async () =>
@@ -70,7 +70,7 @@ public sealed class TaskEndToEndSpecs : IDisposable
         return body;
     }
 
-    private static async Task<JObject> Stopped(TestNode node, string taskId)
+    internal static async Task<JObject> Stopped(TestNode node, string taskId)
     {
         JObject task = [];
         await Eventually.Holds(async () =>
