@@ -2,11 +2,13 @@ using System.Collections.Immutable;
 using Akka.Configuration;
 using FsCheck;
 using FsCheck.Fluent;
+using Newtonsoft.Json.Linq;
 using PoT.Adapters;
 using PoT.Consensus;
 using PoT.Hosting;
 using PoT.Ledger;
 using PoT.Orchestration;
+using PoT.Specs.Orchestration;
 using PoT.Persistence;
 using PoT.Protocol;
 using PoT.Registry;
@@ -414,4 +416,161 @@ public sealed class MarketAttackSpecs
         journal.Select((j, i) => (j, i)).Aggregate(ReputationState.Empty, (s, x) => s.Apply(x.j.Pid, x.i + 1, x.j.Event, x.i + 1, ReputationParameters.Default));
 
     private static ReputationState Fold(IEnumerable<(string Pid, PotEvent Event)> head, params (string Pid, PotEvent Event)[] tail) => Fold([.. head, .. tail]);
+}
+
+/// <summary>
+/// The same attacks on a whole node: real HTTP agents on loopback (<see cref="FakeAgentServer"/>), agents listed by three
+/// validators, tasks signed by their user, routed, executed, settled — and every journal audited clean by `pot audit`,
+/// which re-derives the classification, the SLA windows, the capped slashes and the unbonding slash from the journal
+/// alone. Decay is driven by hand (the timer's interval is a day here): no sleeps, no timing asserts.
+/// </summary>
+public sealed class MarketAttackEndToEndSpecs : IDisposable
+{
+    private readonly TempDir _dir = new();
+
+    /// <summary>Three validators list every agent; no retries and a circuit that never opens (so that the router's own
+    /// window is what is seen); the router judges an agent from 2 calls of a 4-call window.</summary>
+    private const string Base = """
+        pot.consensus { committee-size = 3, min-committee-size = 3, min-validator-stake = "1000" }
+        pot.adapters.http { max-retries = 0, circuit.minimum-throughput = 1000 }
+        pot.orchestration.routing { window-calls = 4, min-calls-for-sla = 2, decay-interval = 1d }
+        """;
+
+    public void Dispose() => _dir.Dispose();
+
+    private Task<TestNode> StartNode(string rules) =>
+        TestNode.Start(_dir.Path, TestNode.Genesis([(TaskEndToEndSpecs.Provider, 1_000_000UL), (Keys.Alice, 1_000_000UL),
+            .. TaskEndToEndSpecs.Validators.Select(v => (v, 100_000UL))]), rules);
+
+    private static async Task<JObject> Run(TestNode node, string taskId, ulong budget = 100)
+    {
+        await TaskEndToEndSpecs.Submit(node, taskId, budget);
+        return await TaskEndToEndSpecs.Stopped(node, taskId);
+    }
+
+    private static string[] Tried(JObject task) => [.. ((JArray)task["steps"]![0]!["calls"]!).Select(c => $"{c["agentId"]}:{c["status"]}:{c["code"]}")];
+
+    /// <summary>`pot audit` on a snapshot of the node's database, with the node's own rules: clean.</summary>
+    private async Task AuditsClean(TestNode node, string rules)
+    {
+        var config = _dir.File("node.conf");
+        await File.WriteAllTextAsync(config, rules);
+        var copy = _dir.File($"audit-{Guid.NewGuid():N}.db");
+        Assert.Equal(0, (await PotCli.Run("snapshot", "--db", node.Settings.SqliteFile!, "--out", copy)).ExitCode);
+        var (exit, report, error) = await PotCli.Run("audit", "--db", copy, "--config", config, "--json");
+        Assert.True(exit == 0, report + error);
+    }
+
+    [Fact]
+    public async Task A_rival_whose_malformed_input_is_answered_4xx_cannot_push_an_agent_out_of_routing()
+    {
+        // Every call closes an SLA window: a single counted failure would breach it and slash the agent.
+        const string rules = Base + "\npot.tasks.sla.window-calls = 1";
+        await using var agents = await FakeAgentServer.Start();
+        agents.On("/picky", Replies.Text(400, "input must be a question"));
+        agents.On("/plain", Replies.Json(200, """{"output":"42"}"""));
+        await using var node = await StartNode(rules);
+        // The picky agent is cheaper and better rated: the router tries it first.
+        await TaskEndToEndSpecs.List(node, ("picky", agents.Url("/picky"), 10, 900_000), ("plain", agents.Url("/plain"), 20, 600_000));
+
+        // Three tasks whose input the picky agent refuses. Before, two refusals breached its router window
+        // (min-calls-for-sla = 2) and the third task never asked it; each refusal also breached an SLA window.
+        for (var i = 1; i <= 3; i++)
+        {
+            var task = await Run(node, $"malformed-{i}");
+            Assert.True((string)task["stopReason"]! == "completed", task.ToString());
+            Assert.Equal(["picky:failed:agent-rejected", "plain:succeeded:"], Tried(task));
+        }
+
+        Assert.Equal(3, agents.Requests("/picky").Count);
+        Assert.Equal(0, node.Orchestration.Index.Recent("picky")!.Value.Calls);
+        Assert.Equal((3, 3), (node.Orchestration.Index.Recent("plain")!.Value.Calls, node.Orchestration.Index.Recent("plain")!.Value.Successes));
+        await Eventually.Holds(async () =>
+        {
+            var picky = (await node.Get("/v1/reputation/agents/picky")).Body;
+            var plain = (await node.Get("/v1/reputation/agents/plain")).Body;
+            Assert.Equal((0, 0, 0, "0"), ((int)picky["calls"]!, (int)picky["slaBreaches"]!, (int)picky["slashes"]!, (string)picky["slashed"]!));
+            Assert.Equal((3, 3, 3, 1), ((int)plain["calls"]!, (int)plain["successfulCalls"]!, (int)plain["paidCalls"]!, (int)plain["payers"]!));
+        }, TimeSpan.FromSeconds(20));
+        await AuditsClean(node, rules);
+    }
+
+    [Fact]
+    public async Task An_agent_shut_out_by_its_failures_is_probed_after_decay_and_recovers()
+    {
+        const string rules = Base + "\npot.tasks.sla.window-calls = 4";
+        await using var agents = await FakeAgentServer.Start();
+        agents.On("/flaky", Replies.Text(500, "out of memory"));
+        await using var node = await StartNode(rules);
+        await TaskEndToEndSpecs.List(node, ("flaky", agents.Url("/flaky"), 10, 900_000));
+        var index = node.Orchestration.Index;
+
+        // Two failures (5xx: the agent's fault) breach its router window; then it gets no call at all.
+        foreach (var id in new[] { "down-1", "down-2" })
+            Assert.Equal(["flaky:failed:agent-error"], Tried(await Run(node, id)));
+        var skipped = await Run(node, "skipped-1");
+        Assert.Equal(("noAgent", 0), ((string)skipped["stopReason"]!, Tried(skipped).Length));
+        Assert.Equal(2, agents.Requests("/flaky").Count);
+
+        // Decay: the first notes the calls since the last, the second forgets the oldest: half-open.
+        index.Decay();
+        index.Decay();
+        Assert.True(index.IsProbing("flaky"));
+
+        // The probe fails: shut out again at once (before, the window only ever recovered through calls it never got).
+        Assert.Equal(["flaky:failed:agent-error"], Tried(await Run(node, "probe-fails")));
+        Assert.False(index.IsProbing("flaky"));
+        Assert.Equal("noAgent", (string)(await Run(node, "skipped-2"))["stopReason"]!);
+        Assert.Equal(3, agents.Requests("/flaky").Count);
+
+        // The agent is fixed; after two more decays (the failed probe is still in its window) it is probed again.
+        agents.On("/flaky", Replies.Json(200, """{"output":"back"}"""));
+        index.Decay();
+        index.Decay();
+        Assert.True(index.IsProbing("flaky"));
+        foreach (var id in new[] { "probe-succeeds", "recovered" })
+        {
+            var task = await Run(node, id);
+            Assert.True((string)task["stopReason"]! == "completed", task.ToString());
+        }
+        Assert.Equal((2, 2), (index.Recent("flaky")!.Value.Calls, index.Recent("flaky")!.Value.Successes));
+        await Eventually.Holds(async () =>
+        {
+            var flaky = (await node.Get("/v1/reputation/agents/flaky")).Body;
+            Assert.Equal((5, 2), ((int)flaky["calls"]!, (int)flaky["successfulCalls"]!));
+        }, TimeSpan.FromSeconds(20));
+        await AuditsClean(node, rules);
+    }
+
+    [Fact]
+    public async Task A_provider_deregistering_before_its_window_breaches_is_slashed_from_the_unbonding_stake()
+    {
+        const string rules = Base + "\npot.tasks.sla.window-calls = 20";
+        await using var agents = await FakeAgentServer.Start();
+        // Slower than the 1,000 ms p95 it declares: every call counts against its SLA, but is paid.
+        agents.On("/slow", Replies.After(TimeSpan.FromMilliseconds(1_200), Replies.Json(200, """{"output":"eventually"}""")));
+        await using var node = await StartNode(rules);
+        await TaskEndToEndSpecs.List(node, ("slow", agents.Url("/slow"), 10, 900_000));
+        var aliceBefore = await node.Balance(Keys.Alice.Address);
+        foreach (var id in new[] { "slow-1", "slow-2" })
+            Assert.True((string)(await Run(node, id))["stopReason"]! == "completed");
+        await Eventually.Holds(async () => Assert.Equal(aliceBefore - 20, await node.Balance(Keys.Alice.Address)));
+
+        // Two calls of a 20-call window: the provider leaves before it could ever close.
+        var provider = TaskEndToEndSpecs.Provider;
+        TaskEndToEndSpecs.Expect(await node.Send(new DeregisterAgent(provider.Address, "slow", await node.NextNonce(provider.Address)), provider));
+
+        // The open window is measured at the deregistration: p95 above the declared 1,000 ms, a breach. 5 % of the 2,000
+        // now unbonding is due to Alice, capped at the 20 she paid: she is made whole, from the unbonding stake.
+        await Eventually.Holds(async () => Assert.Equal(aliceBefore, await node.Balance(Keys.Alice.Address)), TimeSpan.FromSeconds(20));
+        var account = await node.Account(provider.Address);
+        var unbonding = ((JArray)account["unbonding"]!).Single(u => (string)u["source"]! == "agent:slow");
+        Assert.Equal("1980", (string)unbonding["amount"]!);
+        await Eventually.Holds(async () =>
+        {
+            var slow = (await node.Get("/v1/reputation/agents/slow")).Body;
+            Assert.Equal(("deregistered", 1, "20", "0"), ((string)slow["status"]!, (int)slow["slaBreaches"]!, (string)slow["slashed"]!, (string)slow["stake"]!));
+        }, TimeSpan.FromSeconds(20));
+        await AuditsClean(node, rules);
+    }
 }
