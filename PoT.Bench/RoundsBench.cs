@@ -56,7 +56,7 @@ public static class RoundsBench
             Console.Write($"setup: {validatorCount} validators stake, {rounds} providers register an agent… ");
             await Task.WhenAll(validators.Select(v => client.Send(new StakeAsValidator(v.Address, 10_000, 0), v)));
             await Task.WhenAll(providers.Select((p, i) =>
-                client.Send(new RegisterAgent(p.Address, $"bench-agent-{i}", ["qa"], "http", "https://a.example", "", 1, 100, 9000, 2_000, 0), p)));
+                client.Send(new RegisterAgent(p.Address, $"bench-agent-{i}", ["qa"], "http", "https://a.example", "", 10, 100, 9000, 2_000, 0), p)));
             while ((await client.Validators()).Eligible.Length < validatorCount) await Task.Delay(50);
             Console.WriteLine("done");
 

@@ -61,4 +61,20 @@ public static class AgentErrorCodes
     public const string CircuitOpen = "circuit-open";
     /// <summary>The caller's cancellation token fired.</summary>
     public const string Cancelled = "cancelled";
+    /// <summary>The executor's own time-out of a step (pot.tasks.step-timeout): the agent did not answer in time.</summary>
+    public const string StepTimeout = "step-timeout";
+    /// <summary>The adapter itself threw (a bug of this node, not of the agent).</summary>
+    public const string AdapterFailed = "adapter-failed";
+
+    /// <summary>
+    /// The one classification of failed calls (docs/orchestration.md, "Which failures count"): whether the agent caused
+    /// the failure, so that it counts against the agent in its SLA window, in the router's recent window and in its
+    /// reputation. Agent-caused: <see cref="Unreachable"/> (resets, refused connections), <see cref="Timeout"/> and
+    /// <see cref="StepTimeout"/>, <see cref="Error"/> (5xx, an unusable 2xx body). Not agent-caused: <see cref="Rejected"/>
+    /// (a 4xx answers the caller's own input), <see cref="Throttled"/> (the agent protecting itself, or this node's queue),
+    /// <see cref="CircuitOpen"/>, <see cref="InvalidConfig"/>, <see cref="Cancelled"/>, <see cref="AdapterFailed"/>, a call
+    /// the node interrupted by a restart, and any code not listed (fail closed: nobody is punished for what the rules do
+    /// not name).
+    /// </summary>
+    public static bool IsAgentFault(string? code) => code is Unreachable or Timeout or StepTimeout or Error;
 }

@@ -248,7 +248,7 @@ public sealed class JournalAuditor
                                 : null;
                         return result is null
                             ? (null, $"the provider's account never recorded its step of {inFlight.Envelope.Type} {Short(inFlight.Envelope.Digest)}")
-                            : (AgentRules.Complete(agent, result), $"the account's answer to {inFlight.Envelope.Type}");
+                            : (AgentRules.Complete(agent, result, settings.Tasks), $"the account's answer to {inFlight.Envelope.Type}");
                 }
             }
             case EntityKind.Round:

@@ -100,6 +100,7 @@ public static class PotConfig
             BigInteger.Parse(pot.GetString("domain.chain-id")),
             Address.Parse(pot.GetString("domain.verifying-contract")));
 
+        var registry = RegistryOptions.FromConfig(pot);
         return new PotSettings(
             config,
             dataDir,
@@ -111,7 +112,7 @@ public static class PotConfig
             pot.GetString("persistence.sqlite.synchronous").ToLowerInvariant(),
             domain,
             LedgerOptions.FromConfig(pot),
-            RegistryOptions.FromConfig(pot),
+            registry,
             OutboxOptions.FromConfig(pot),
             PoT.Consensus.ConsensusOptions.FromConfig(pot),
             pot.GetInt("sharding.number-of-shards"),
@@ -124,7 +125,7 @@ public static class PotConfig
             PoT.Proofs.ValidatorDutyOptions.FromConfig(pot),
             [.. pot.GetStringList("validator.key-files").Select(f => Path.Combine(dataDir, f))],
             PoT.Reputation.ReputationOptions.FromConfig(pot),
-            PoT.Orchestration.TaskOptions.FromConfig(pot),
+            PoT.Orchestration.TaskOptions.FromConfig(pot).RequireFeeFloor(registry.MinPricePerCall),
             PoT.Adapters.HttpAdapterOptions.FromConfig(pot),
             PoT.Consensus.EmissionOptions.FromConfig(pot));
     }

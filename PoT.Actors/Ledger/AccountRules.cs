@@ -86,17 +86,31 @@ public static class AccountRules
     }
 
     /// <summary>Slashes a share of one stake and divides it: burn first, then the recipients by weight (floor); the
-    /// rounding remainder is burned too. Recorded even when the stake is already gone (a slash of 0), so that a
-    /// redelivery can never slash stake added later.</summary>
+    /// rounding remainder is burned too. A recipient with a cap is paid at most its cap, and what its share exceeds the
+    /// cap by is not slashed at all. An agent's slash reaches the agent's stake and then its unbonding entries not yet
+    /// withdrawn (oldest first): deregistering does not escape a slash. Recorded even when the stake is already gone (a
+    /// slash of 0), so that a redelivery can never slash stake added later.</summary>
     private static Decision DecideSlash(AccountState s, SlashStake x)
     {
         var stake = x.AgentId is null ? s.ValidatorStake : s.AgentStakes.GetValueOrDefault(x.AgentId);
-        var amount = (UInt128)((BigInteger)stake * x.FractionBps / PoT.Consensus.Basis.Points);
+        var unbonding = x.AgentId is null ? UInt128.Zero : AgentUnbonding(s, x.AgentId);
+        var slashable = checked(stake + unbonding);
+        var amount = (UInt128)((BigInteger)slashable * x.FractionBps / PoT.Consensus.Basis.Points);
         var burn = (UInt128)((BigInteger)amount * x.BurnBps / PoT.Consensus.Basis.Points);
-        var payouts = PoT.Consensus.Tally.Split(amount - burn, x.Recipients.ToDictionary(r => r.To, r => (BigInteger)r.Weight)).ToImmutableArray();
+        var shares = PoT.Consensus.Tally.Split(amount - burn, x.Recipients.ToDictionary(r => r.To, r => (BigInteger)r.Weight)).ToImmutableArray();
+        var caps = x.Caps.ToDictionary(c => c.To, c => c.Amount);
+        var payouts = shares.Select(p => caps.TryGetValue(p.To, out var cap) && p.Amount > cap ? p with { Amount = cap } : p)
+            .Where(p => p.Amount > UInt128.Zero).ToImmutableArray();
+        var spared = shares.Aggregate(UInt128.Zero, (sum, p) => sum + p.Amount) - payouts.Aggregate(UInt128.Zero, (sum, p) => sum + p.Amount);
+        var taken = amount - spared;
         var paid = payouts.Aggregate(UInt128.Zero, (sum, p) => sum + p.Amount);
-        return Emit(new StakeSlashed(x.AgentId, amount, amount - paid, payouts, x.Reason, x.Stamp));
+        var fromUnbonding = taken > stake ? taken - stake : UInt128.Zero;
+        return Emit(new StakeSlashed(x.AgentId, taken, taken - paid, payouts, x.Reason, x.Stamp, fromUnbonding));
     }
+
+    /// <summary>The agent's stake that is unbonding and not yet withdrawn (entries with source agent:{id}).</summary>
+    private static UInt128 AgentUnbonding(AccountState s, string agentId) =>
+        s.Unbonding.Where(u => u.Source == AccountEvolution.AgentSource(agentId)).Aggregate(UInt128.Zero, (sum, u) => checked(sum + u.Amount));
 
     private static Decision DecideWithdraw(AccountState s, DateTimeOffset now)
     {

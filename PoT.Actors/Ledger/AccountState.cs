@@ -81,7 +81,7 @@ public static class AccountEvolution
             AgentStakeUnbonding u => s with
             {
                 AgentStakes = s.AgentStakes.Remove(u.AgentId),
-                Unbonding = s.Unbonding.Add(new Unbonding(u.Amount, u.ReleaseAt, $"agent:{u.AgentId}"))
+                Unbonding = s.Unbonding.Add(new Unbonding(u.Amount, u.ReleaseAt, AgentSource(u.AgentId)))
             },
             UnbondingWithdrawn w => s with
             {
@@ -105,13 +105,39 @@ public static class AccountEvolution
             StakeSlashed x when x.AgentId is null => s with { ValidatorStake = checked(s.ValidatorStake - x.Amount), RelayWatermark = x.Stamp },
             StakeSlashed { AgentId: { } agentId } x => s with
             {
-                AgentStakes = s.AgentStakes.SetItem(agentId, checked(s.AgentStakes.GetValueOrDefault(agentId) - x.Amount)),
+                // A deregistered agent has no stake entry left: a slash that reaches only its unbonding stake must not
+                // bring one back (the account would own the agent again).
+                AgentStakes = x.FromStake == UInt128.Zero && !s.AgentStakes.ContainsKey(agentId)
+                    ? s.AgentStakes
+                    : s.AgentStakes.SetItem(agentId, checked(s.AgentStakes.GetValueOrDefault(agentId) - x.FromStake)),
+                Unbonding = TakeFromUnbonding(s.Unbonding, AgentSource(agentId), x.FromUnbonding),
                 RelayWatermark = x.Stamp
             },
             _ => throw new ArgumentException($"not an account event: {e.GetType().Name}")
         };
         next = next with { Version = s.Version + 1 };
         return e.Meta.Envelope is { } envelope ? next.RecordReceipt(envelope, options.ReceiptWindow) : next;
+    }
+
+    /// <summary>The source of an agent's unbonding entry.</summary>
+    public static string AgentSource(string agentId) => $"agent:{agentId}";
+
+    /// <summary>Takes <paramref name="amount"/> from the entries of <paramref name="source"/>, oldest first; an entry taken
+    /// whole leaves the list. More than they hold is an error (the rules never decide it).</summary>
+    private static ImmutableList<Unbonding> TakeFromUnbonding(ImmutableList<Unbonding> entries, string source, UInt128 amount)
+    {
+        if (amount == UInt128.Zero) return entries;
+        var builder = entries.ToBuilder();
+        for (var i = 0; i < builder.Count && amount > UInt128.Zero; i++)
+        {
+            if (builder[i].Source != source) continue;
+            var take = UInt128.Min(builder[i].Amount, amount);
+            amount -= take;
+            if (take == builder[i].Amount) builder.RemoveAt(i--);
+            else builder[i] = builder[i] with { Amount = builder[i].Amount - take };
+        }
+        if (amount > UInt128.Zero) throw new InvalidOperationException($"a slash takes {amount} more from {source}'s unbonding than it holds");
+        return builder.ToImmutable();
     }
 
     /// <summary>A signed command spends its nonce and leaves a receipt (one per nonce, listing every event it caused),

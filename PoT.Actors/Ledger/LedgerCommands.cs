@@ -70,8 +70,10 @@ public sealed record Credit(Address To, UInt128 Amount, string Reason, RelayStam
 public sealed record SettleProofBond(Address Account, string AgentId, bool Forfeit, string Reason, RelayStamp Stamp) : IPotMessage;
 
 /// <summary>Slashes <paramref name="FractionBps"/> of a stake of this account: the validator stake, or the stake
-/// behind <paramref name="AgentId"/>. <paramref name="BurnBps"/> of the slashed amount is burned; the rest is paid to
-/// <paramref name="Recipients"/> by weight (what rounding leaves is burned too).</summary>
+/// behind <paramref name="AgentId"/> (with what of it is still unbonding). <paramref name="BurnBps"/> of the slashed
+/// amount is burned; the rest is paid to <paramref name="Recipients"/> by weight (what rounding leaves is burned too),
+/// each recipient listed in <paramref name="Caps"/> at most its cap — the excess over a cap is not slashed. Caps empty
+/// (or absent): uncapped.</summary>
 [Manifest("slash-stake.v1")]
 public sealed record SlashStake(
     Address Account,
@@ -80,4 +82,8 @@ public sealed record SlashStake(
     int BurnBps,
     ImmutableArray<PoT.Consensus.Weighted> Recipients,
     string Reason,
-    RelayStamp Stamp) : IPotMessage;
+    RelayStamp Stamp,
+    ImmutableArray<PoT.Consensus.Payout> Caps = default) : IPotMessage
+{
+    public ImmutableArray<PoT.Consensus.Payout> Caps { get; init; } = Caps.IsDefault ? [] : Caps;
+}

@@ -100,7 +100,8 @@ public sealed record ProofBondForfeited(string AgentId, UInt128 Amount, string R
 
 /// <summary>A stake was slashed: <paramref name="Amount"/> left the stake; <paramref name="Burned"/> of it left the supply,
 /// the rest was paid to <paramref name="Payouts"/> (delivered by the relay). <paramref name="AgentId"/> null: the
-/// validator stake.</summary>
+/// validator stake. <paramref name="FromUnbonding"/> of the amount came from the agent's unbonding entries (oldest
+/// first), the rest from its stake (absent in events of older nodes: 0).</summary>
 [Manifest("stake-slashed.v1")]
 public sealed record StakeSlashed(
     string? AgentId,
@@ -108,9 +109,14 @@ public sealed record StakeSlashed(
     UInt128 Burned,
     ImmutableArray<PoT.Consensus.Payout> Payouts,
     string Reason,
-    RelayStamp Stamp) : LedgerEvent, IRegistryEvent, IOutboxEvent, ISupplyChange
+    RelayStamp Stamp,
+    UInt128 FromUnbonding = default) : LedgerEvent, IRegistryEvent, IOutboxEvent, ISupplyChange
 {
     UInt128 ISupplyChange.Minted => UInt128.Zero;
+
+    /// <summary>What left the agent's (or validator's) stake itself.</summary>
+    [Newtonsoft.Json.JsonIgnore]
+    public UInt128 FromStake => Amount - FromUnbonding;
 
     public IEnumerable<OutboxDelivery> Deliveries(OutboxSource source)
     {

@@ -9,7 +9,7 @@ namespace PoT.Orchestration;
 /// the outcomes of calls, and ranking agents for a step (docs/orchestration.md, "Routing").
 /// <para>
 /// Threading: one writer (<see cref="Upsert"/>, <see cref="UpsertAll"/>, <see cref="Remove"/>, <see cref="SetReputation"/>,
-/// <see cref="RecordCall"/>; they also take a lock, so a second writer is safe, only slower), any number of readers
+/// <see cref="RecordCall"/>, <see cref="RecordOutcome"/>, <see cref="Decay"/>; they also take a lock, so a second writer is safe, only slower), any number of readers
 /// (<see cref="Rank"/>, <see cref="Offers"/>) that never lock.
 /// </para>
 /// <para>
@@ -49,8 +49,10 @@ public sealed class AgentIndex
     /// <summary>Where an agent's score lives: its cell in a capability's table.</summary>
     private readonly record struct Cell(string Capability, Table Table, int Index);
 
-    /// <summary>The writer's record of an agent: the candidate as last upserted, its score part, its recent calls, and
-    /// its cells in the current tables.</summary>
+    /// <summary>The writer's record of an agent: the candidate as last upserted, its score part, its recent calls (a ring:
+    /// the Calls entries before Next), whether it was called since the last <see cref="Decay"/>, its half-open state (a
+    /// decay made a breaching agent routable again: its next call is a probe) or tripped state (its probe failed: skipped
+    /// until the next decay), and its cells in the current tables.</summary>
     private sealed class Tracked(AgentCandidate agent, int window)
     {
         public AgentCandidate Agent = agent;
@@ -59,6 +61,7 @@ public sealed class AgentIndex
         public readonly bool[] Succeeded = new bool[window];
         public int Next, Calls, Successes;
         public uint P95Us;
+        public bool Called, HalfOpen, Tripped;
         public readonly List<Cell> Cells = [];
     }
 
@@ -168,30 +171,114 @@ public sealed class AgentIndex
         }
     }
 
-    /// <summary>The outcome of one call to the agent: its recent window (the last window-calls calls) gets it, and the
-    /// window's success rate and p95 latency (nearest rank over all calls, failed ones too) take effect at once. An
-    /// unknown agent is ignored.</summary>
+    /// <summary>The outcome of one call to the agent, counted as evidence about it: its recent window (the last
+    /// window-calls calls) gets it, and the window's success rate and p95 latency (nearest rank over all calls, failed
+    /// ones too) take effect at once. If the agent was half-open (see <see cref="Decay"/>) the call was its probe: a
+    /// success starts its window over from that call, a failure trips it (skipped until the next decay). An unknown
+    /// agent is ignored. The executor reports through <see cref="RecordOutcome"/>, which applies the counting rule.</summary>
     public void RecordCall(string agentId, bool success, TimeSpan latency)
     {
         lock (_write)
         {
-            if (!_agents.TryGetValue(agentId, out var t)) return;
-            var window = t.LatencyUs.Length;
-            t.LatencyUs[t.Next] = (uint)Math.Clamp(latency.Ticks / TimeSpan.TicksPerMicrosecond, 0, uint.MaxValue);
-            t.Succeeded[t.Next] = success;
-            t.Next = (t.Next + 1) % window;
-            t.Calls = Math.Min(t.Calls + 1, window);
-            var successes = 0;
-            for (var i = 0; i < t.Calls; i++)
-            {
-                _scratch[i] = t.LatencyUs[i];
-                if (t.Succeeded[i]) successes++;
-            }
-            Array.Sort(_scratch, 0, t.Calls);
-            t.Successes = successes;
-            t.P95Us = _scratch[P95Rank(t.Calls) - 1];
-            Refresh(t, writeCells: true);
+            if (_agents.TryGetValue(agentId, out var t)) Record(t, success, latency);
         }
+    }
+
+    /// <summary>The outcome of one call as the executor saw it: recorded (<see cref="RecordCall"/>) only if it is evidence
+    /// about the agent (<see cref="CallCounting.Counts"/>: not a self-call of its provider, and a success or a failure the
+    /// agent caused — a 4xx answering the caller's input, throttling, an open circuit, a cancellation do not count).
+    /// Returns whether it was recorded.</summary>
+    public bool RecordOutcome(string agentId, Address payer, bool success, string? code, TimeSpan latency)
+    {
+        lock (_write)
+        {
+            if (!_agents.TryGetValue(agentId, out var t) || !CallCounting.Counts(success, code, payer, t.Agent.Provider)) return false;
+            Record(t, success, latency);
+            return true;
+        }
+    }
+
+    private void Record(Tracked t, bool success, TimeSpan latency)
+    {
+        t.Called = true;
+        if (t.HalfOpen)
+        {
+            t.HalfOpen = false;
+            if (success) t.Calls = 0; // the probe succeeded: recovery starts from a window of this one call
+            else t.Tripped = true;
+        }
+        var window = t.LatencyUs.Length;
+        t.LatencyUs[t.Next] = (uint)Math.Clamp(latency.Ticks / TimeSpan.TicksPerMicrosecond, 0, uint.MaxValue);
+        t.Succeeded[t.Next] = success;
+        t.Next = (t.Next + 1) % window;
+        t.Calls = Math.Min(t.Calls + 1, window);
+        Measure(t);
+        Refresh(t, writeCells: true);
+    }
+
+    /// <summary>
+    /// Recovery (docs/orchestration.md, "Decay and probes"), called every pot.orchestration.routing.decay-interval by the
+    /// index's feeder: a tripped agent (its probe failed) is untripped, and every agent not called since the previous
+    /// decay forgets the oldest call of its window. An agent that breached its SLA and no longer does after this is
+    /// half-open: it is routed again, scored as a new agent would be (its declared success rate, no latency term), and
+    /// its next call is a probe — a success starts its recovery from a window of that one call, a failure trips it
+    /// (skipped until the next decay; the failure stays in its window). An agent that is called keeps its window, so
+    /// decay only ever helps agents nobody calls: the ones the SLA filter shut out.
+    /// </summary>
+    public void Decay()
+    {
+        lock (_write)
+        {
+            foreach (var t in _agents.Values)
+            {
+                var wasBreached = Breached(t);
+                var changed = t.Tripped;
+                t.Tripped = false;
+                if (t.Called) t.Called = false;
+                else if (t.Calls > 0)
+                {
+                    t.Calls--; // the oldest entry is the one Calls no longer reaches
+                    Measure(t);
+                    changed = true;
+                }
+                if (!changed) continue;
+                if (wasBreached && !Breached(t)) t.HalfOpen = true;
+                Refresh(t, writeCells: true);
+            }
+        }
+    }
+
+    /// <summary>Whether the agent is half-open: made routable again by a decay, its next call a probe.</summary>
+    public bool IsProbing(string agentId)
+    {
+        lock (_write) return _agents.TryGetValue(agentId, out var t) && t.HalfOpen;
+    }
+
+    /// <summary>Successes and p95 over the window's entries (the Calls entries before Next, in the ring).</summary>
+    private void Measure(Tracked t)
+    {
+        var window = t.LatencyUs.Length;
+        var start = (t.Next - t.Calls + window) % window;
+        var successes = 0;
+        for (var j = 0; j < t.Calls; j++)
+        {
+            var i = (start + j) % window;
+            _scratch[j] = t.LatencyUs[i];
+            if (t.Succeeded[i]) successes++;
+        }
+        Array.Sort(_scratch, 0, t.Calls);
+        t.Successes = successes;
+        t.P95Us = t.Calls == 0 ? 0 : _scratch[P95Rank(t.Calls) - 1];
+    }
+
+    /// <summary>The SLA filter: tripped by a failed probe, or (not half-open) a window of at least min-calls-for-sla calls
+    /// below the declared success rate or above the declared p95.</summary>
+    private bool Breached(Tracked t)
+    {
+        if (t.Tripped) return true;
+        if (t.HalfOpen || t.Calls < _weights.MinCallsForSla) return false;
+        var slaP95Us = Math.Max(t.Agent.SlaP95LatencyMs, 1u) * 1000UL;
+        return (long)t.Successes * PoT.Consensus.Basis.Points < (long)t.Agent.SlaSuccessRateBps * t.Calls || t.P95Us > slaP95Us;
     }
 
     /// <summary>The agent's recent window: calls, successes and p95 latency; null for an unknown agent.</summary>
@@ -309,16 +396,16 @@ public sealed class AgentIndex
     /// <summary>
     /// The per-agent part of the score, from its declared SLA, reputation and recent window (evaluated in this order,
     /// which the specs' reference repeats to the bit): wReputation·(reputation / 1e6) + wSuccess·success −
-    /// wLatency·(p95 / declared p95); with no recent calls success = the declared rate and the latency term is 0; −∞
-    /// when the window holds at least min-calls-for-sla calls and breaches the SLA. A declared p95 of 0 counts as 1 ms
-    /// (the registry refuses 0).
+    /// wLatency·(p95 / declared p95); with no recent calls, or half-open (waiting for its probe), success = the declared
+    /// rate and the latency term is 0; −∞ when the window holds at least min-calls-for-sla calls and breaches the SLA, or
+    /// a probe failed since the last decay. A declared p95 of 0 counts as 1 ms (the registry refuses 0).
     /// </summary>
     private void Refresh(Tracked t, bool writeCells)
     {
         var a = t.Agent;
         var slaP95Us = Math.Max(a.SlaP95LatencyMs, 1u) * 1000UL;
         double success, latency;
-        if (t.Calls == 0)
+        if (t.Calls == 0 || t.HalfOpen)
         {
             success = a.SlaSuccessRateBps / (double)PoT.Consensus.Basis.Points;
             latency = 0;
@@ -328,9 +415,7 @@ public sealed class AgentIndex
             success = t.Successes / (double)t.Calls;
             latency = t.P95Us / (double)slaP95Us;
         }
-        var breached = t.Calls >= _weights.MinCallsForSla
-                       && ((long)t.Successes * PoT.Consensus.Basis.Points < (long)a.SlaSuccessRateBps * t.Calls || t.P95Us > slaP95Us);
-        t.AgentPart = breached ? double.NegativeInfinity : _wReputation * (a.ReputationScore / Millionths) + _wSuccess * success - _wLatency * latency;
+        t.AgentPart = Breached(t) ? double.NegativeInfinity : _wReputation * (a.ReputationScore / Millionths) + _wSuccess * success - _wLatency * latency;
         if (!writeCells) return;
         foreach (var cell in t.Cells)
         {

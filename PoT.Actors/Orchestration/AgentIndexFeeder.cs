@@ -11,13 +11,20 @@ namespace PoT.Orchestration;
 /// (status, profile, provider of every agent) and upserts each agent that changed — first everything written so far,
 /// after which it marks the index ready (executors and the task door wait for that), then live; every
 /// <paramref name="reputationInterval"/> it reads the reputation projection's scores and passes on the ones that
-/// moved. Restarted on failure, it folds again from the start (upserts are idempotent).
+/// moved; and every pot.orchestration.routing.decay-interval it lets the index's windows decay
+/// (<see cref="AgentIndex.Decay"/>: how an agent shut out by the SLA filter gets a probe call again). Restarted on
+/// failure, it folds again from the start (upserts are idempotent).
 /// </summary>
 public sealed class AgentIndexFeeder : ReceiveActor, IWithTimers
 {
     private sealed class RefreshReputation
     {
         public static readonly RefreshReputation Instance = new();
+    }
+
+    private sealed class DecayWindows
+    {
+        public static readonly DecayWindows Instance = new();
     }
 
     private readonly AgentIndex _index;
@@ -40,6 +47,7 @@ public sealed class AgentIndexFeeder : ReceiveActor, IWithTimers
         });
         Receive<TaggedEvent>(Fold);
         Receive<RefreshReputation>(_ => _reputation?.Tell(GetReputationState.Instance));
+        Receive<DecayWindows>(_ => _index.Decay());
         Receive<ReputationState>(reputation =>
         {
             foreach (var (agentId, row) in reputation.Agents)
@@ -73,6 +81,7 @@ public sealed class AgentIndexFeeder : ReceiveActor, IWithTimers
     {
         TagSnapshot.Current(Context.System, _queryPluginId, PotEventTagger.Registry).PipeTo(Self, success: events => new Loaded(events));
         if (_reputation is not null) Timers.StartPeriodicTimer("reputation", RefreshReputation.Instance, TimeSpan.Zero, _interval);
+        Timers.StartPeriodicTimer("decay", DecayWindows.Instance, _index.Weights.DecayInterval);
     }
 
     protected override void PostStop() => _killSwitch?.Shutdown();

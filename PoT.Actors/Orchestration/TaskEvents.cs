@@ -62,7 +62,7 @@ public sealed record StepSucceeded(
             if (amount > UInt128.Zero)
                 yield return new OutboxDelivery(EntityKind.Account, to.Value, new Credit(to, amount, reason, source.Stamp(index++)));
         var taskId = source.PersistenceId[(EntityIds.Prefix(EntityKind.Task).Length + 1)..];
-        yield return new OutboxDelivery(EntityKind.Agent, AgentId, new RecordAgentCall(AgentId, taskId, User, true, LatencyMs, source.Stamp(index++)));
+        yield return new OutboxDelivery(EntityKind.Agent, AgentId, new RecordAgentCall(AgentId, taskId, User, true, LatencyMs, source.Stamp(index++), Price));
         // Paid usage is what the emission schedule measures for providers (a provider paying itself measures nothing).
         if (User != Provider && Fees.Validators + Fees.Treasury > UInt128.Zero)
             yield return new OutboxDelivery(EntityKind.Emission, PoT.Persistence.EmissionIds.EntityId,
@@ -71,7 +71,8 @@ public sealed record StepSucceeded(
 }
 
 /// <summary>A call failed (after the adapter's retries, or the step timed out waiting): nothing is paid, the reservation
-/// is released, and the executor falls back to the next agent. Failures the agent caused count in its SLA window.</summary>
+/// is released, and the executor falls back to the next agent. Only failures the agent caused
+/// (<see cref="PoT.Adapters.AgentErrorCodes.IsAgentFault"/>) are reported to its SLA window; a failed call paid nothing.</summary>
 [Manifest("step-call-failed.v1")]
 public sealed record StepCallFailed(
     string StepId,
@@ -88,7 +89,7 @@ public sealed record StepCallFailed(
 
     public IEnumerable<OutboxDelivery> Deliveries(OutboxSource source)
     {
-        if (Code == Interrupted) yield break;
+        if (!PoT.Adapters.AgentErrorCodes.IsAgentFault(Code)) yield break;
         var taskId = source.PersistenceId[(EntityIds.Prefix(EntityKind.Task).Length + 1)..];
         yield return new OutboxDelivery(EntityKind.Agent, AgentId, new RecordAgentCall(AgentId, taskId, User, false, LatencyMs, source.Stamp(0)));
     }

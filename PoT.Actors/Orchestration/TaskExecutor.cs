@@ -140,7 +140,7 @@ public sealed class TaskExecutor : ReceiveActor, IWithTimers
         _adapter.Call(request, null, cancel.Token).PipeTo(Self,
             success: response => new CallFinished(stepId, number, agentId, response),
             failure: e => new CallFinished(stepId, number, agentId,
-                new AgentResponse(false, null, "adapter-failed", e.Message, [], TimeSpan.Zero)));
+                new AgentResponse(false, null, AgentErrorCodes.AdapterFailed, e.Message, [], TimeSpan.Zero)));
         Timers.StartSingleTimer((stepId, number), new StepTimedOut(stepId, number, agentId), _options.StepTimeout);
     }
 
@@ -150,7 +150,9 @@ public sealed class TaskExecutor : ReceiveActor, IWithTimers
         if (_running.Remove((f.StepId, f.Call), out var cancel)) cancel.Dispose();
         var r = f.Response;
         var latency = (long)r.Latency.TotalMilliseconds;
-        if (!_given.Contains((f.StepId, f.Call))) _index.RecordCall(f.AgentId, r.Success, r.Latency);
+        // The router's window counts only evidence about the agent: not its provider's own calls, not failures it did
+        // not cause (a 4xx answering this task's input, throttling, an open circuit…) — CallCounting decides.
+        if (!_given.Contains((f.StepId, f.Call)) && _latest?.User is { } payer) _index.RecordOutcome(f.AgentId, payer, r.Success, r.ErrorCode, r.Latency);
         var attempts = r.Attempts.Select(a => new CallAttempt(a.Attempt, a.Success, a.HttpStatus, a.ErrorCode, (long)a.Latency.TotalMilliseconds))
             .ToImmutableArray();
         // Also after a step timeout: the task records a late success without paying it.
@@ -161,8 +163,8 @@ public sealed class TaskExecutor : ReceiveActor, IWithTimers
     private void OnTimedOut(StepTimedOut t)
     {
         if (!_running.ContainsKey((t.StepId, t.Call)) || !_given.Add((t.StepId, t.Call))) return;
-        _index.RecordCall(t.AgentId, false, _options.StepTimeout);
-        _task.Tell(new RecordCallResult(t.StepId, t.Call, false, null, "step-timeout",
+        if (_latest?.User is { } payer) _index.RecordOutcome(t.AgentId, payer, false, AgentErrorCodes.StepTimeout, _options.StepTimeout);
+        _task.Tell(new RecordCallResult(t.StepId, t.Call, false, null, AgentErrorCodes.StepTimeout,
             $"no answer within the step timeout of {_options.StepTimeout.TotalSeconds:0.###} s", (long)_options.StepTimeout.TotalMilliseconds, []));
     }
 

@@ -75,6 +75,9 @@ public sealed record StopTask(TaskStopReason Reason, string Message) : IPotMessa
 [Manifest("get-task.v1")]
 public sealed record GetTask(string TaskId) : IPotMessage;
 
-/// <summary>One call of an agent, reported by a task to the agent's entity for its SLA window.</summary>
+/// <summary>One call of an agent, reported by a task to the agent's entity for its SLA window: who paid
+/// (<paramref name="User"/>) and what it paid the agent (<paramref name="Paid"/>: the price of a successful call, 0 for a
+/// failed one; absent in messages of older nodes, which read as 0).</summary>
 [Manifest("record-agent-call.v1")]
-public sealed record RecordAgentCall(string AgentId, string TaskId, Address User, bool Success, long LatencyMs, RelayStamp Stamp) : IPotMessage;
+public sealed record RecordAgentCall(string AgentId, string TaskId, Address User, bool Success, long LatencyMs, RelayStamp Stamp, UInt128 Paid = default)
+    : IPotMessage;

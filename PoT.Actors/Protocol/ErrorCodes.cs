@@ -26,6 +26,7 @@ public static class ErrorCodes
     public const string InsufficientFunds = "insufficient-funds";
     public const string InsufficientStake = "insufficient-stake";
     public const string StakeBelowMinimum = "stake-below-minimum";
+    public const string PriceBelowMinimum = "price-below-minimum";
     public const string UnbondingNotMatured = "unbonding-not-matured";
     public const string NothingToWithdraw = "nothing-to-withdraw";
     public const string SelfTransfer = "self-transfer";

@@ -93,7 +93,7 @@ public sealed class AgentActor : PotEntity<AgentState>
     }
 
     private void OnAccountStep(AccountStepResult result) =>
-        Complete(AgentRules.Complete(State, result), result.Succeeded ? null : new CommandRejected(result.ErrorCode!, result.ErrorMessage ?? ""));
+        Complete(AgentRules.Complete(State, result, _tasks), result.Succeeded ? null : new CommandRejected(result.ErrorCode!, result.ErrorMessage ?? ""));
 
     /// <summary>Persists a step brought by the relay and acknowledges it. When the step ends the operation in flight,
     /// the waiting clients get its receipt (or <paramref name="failure"/>).</summary>

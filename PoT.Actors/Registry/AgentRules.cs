@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Newtonsoft.Json.Linq;
 using PoT.Ledger;
+using PoT.Orchestration;
 using PoT.Persistence;
 using PoT.Protocol;
 using static PoT.Persistence.Decision;
@@ -74,7 +75,7 @@ public static partial class AgentRules
 
     /// <summary>Completes the operation in flight with the provider account's answer. A result for anything else is a
     /// redelivery and changes nothing.</summary>
-    public static Decision Complete(AgentState s, AccountStepResult result)
+    public static Decision Complete(AgentState s, AccountStepResult result, TaskOptions tasks)
     {
         // The relay delivers at least once: after a restart it may bring the same account step again, also after a
         // proof submission already asked its round to open.
@@ -87,7 +88,10 @@ public static partial class AgentRules
                 Emit(new ValidationRoundRequested(s.ActiveRound!, p.Account, p.ProofKind, p.ProofHash, p.ProofUri, result.EventIds)),
             "RegisterAgent" => Emit(new AgentRegistered(s.Provider!.Value, s.Profile!, s.RegisteredStake, result.EventIds)),
             "UpdateAgent" => Emit(new AgentUpdated(s.InFlight.Profile!, result.EventIds)),
-            "DeregisterAgent" => Emit(new AgentDeregistered(result.EventIds)),
+            // The open SLA window is measured first, as if full: leaving cannot escape a breach (docs/orchestration.md).
+            "DeregisterAgent" => SlaRules.CloseOnDeregistration(s, tasks) is { } closed
+                ? Emit(closed, new AgentDeregistered(result.EventIds))
+                : Emit(new AgentDeregistered(result.EventIds)),
             var other => throw new InvalidOperationException($"no completion for {other}")
         };
     }
@@ -141,6 +145,10 @@ public static partial class AgentRules
             return Rejected(ErrorCodes.InvalidField, "slaSuccessRateBps: basis points, at most 10000 (= 100 %)");
         if (p.SlaP95LatencyMs == 0)
             return Rejected(ErrorCodes.InvalidField, "slaP95LatencyMs: at least 1 ms");
+        // The floor that makes every call pay the protocol (docs/orchestration.md, "Fees"): a free self-call would
+        // otherwise pump an agent's record at no cost.
+        if (p.PricePerCall < options.MinPricePerCall)
+            return Rejected(ErrorCodes.PriceBelowMinimum, $"pricePerCall: at least {options.MinPricePerCall} base units (pot.registry.min-price-per-call), got {p.PricePerCall}");
         return null;
     }
 

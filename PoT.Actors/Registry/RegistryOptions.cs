@@ -11,7 +11,8 @@ public sealed record RegistryOptions(
     int MaxConfigBytes,
     int ReceiptWindow,
     int SnapshotEvery,
-    System.Collections.Immutable.ImmutableArray<string> ProofKinds)
+    System.Collections.Immutable.ImmutableArray<string> ProofKinds,
+    UInt128 MinPricePerCall)
 {
     public static RegistryOptions FromConfig(Config pot) => new(
         UInt128.Parse(pot.GetString("registry.min-provider-stake"), CultureInfo.InvariantCulture),
@@ -20,5 +21,11 @@ public sealed record RegistryOptions(
         pot.GetInt("registry.max-config-bytes"),
         pot.GetInt("registry.receipt-window"),
         pot.GetInt("registry.snapshot-every"),
-        [.. pot.GetStringList("consensus.proof-kinds")]);
+        [.. pot.GetStringList("consensus.proof-kinds")],
+        Amount(pot, "registry.min-price-per-call"));
+
+    private static UInt128 Amount(Config pot, string key) =>
+        UInt128.TryParse(pot.GetString(key, ""), NumberStyles.None, CultureInfo.InvariantCulture, out var amount)
+            ? amount
+            : throw new ConfigurationException($"pot.{key} must be an amount in base units (a decimal string), not '{pot.GetString(key, "")}'");
 }

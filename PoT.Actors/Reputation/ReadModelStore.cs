@@ -15,7 +15,7 @@ public sealed class ProjectionConflictException(string message) : Exception(mess
 public sealed class ReadModelStore(Func<DbConnection> connect)
 {
     /// <summary>Bumped when the rows or the fold change: a node that finds an older version rebuilds from the start.</summary>
-    public const int SchemaVersion = 3;
+    public const int SchemaVersion = 4;
 
     public const string ProjectionName = "reputation";
 
@@ -23,6 +23,7 @@ public sealed class ReadModelStore(Func<DbConnection> connect)
     public static readonly RowTable<ValidatorReputation> ValidatorTable = new("pot_validator_reputation", v => v.Validator.Value);
     public static readonly RowTable<ProviderReputation> ProviderTable = new("pot_provider_reputation", p => p.Provider.Value);
     public static readonly RowTable<NetworkTotals> NetworkTable = new("pot_network", null);
+    public static readonly RowTable<AgentPayer> PayerTable = new("pot_agent_payer", p => p.Key);
 
     /// <summary>The stored read models and offset; creates the tables, or drops and recreates them when they were
     /// written by another schema version (the projection then starts again from offset 0).</summary>
@@ -44,7 +45,7 @@ public sealed class ReadModelStore(Func<DbConnection> connect)
             Execute(connection, transaction, "INSERT INTO pot_projection (name, ordering, schema_version) VALUES (@name, 0, @version)",
                 ("@name", ProjectionName), ("@version", SchemaVersion));
         var state = ReputationState.From(AgentTable.ReadAll(connection), ValidatorTable.ReadAll(connection), ProviderTable.ReadAll(connection),
-            NetworkTable.ReadAll(connection).SingleOrDefault() ?? NetworkTotals.Empty, offset);
+            NetworkTable.ReadAll(connection).SingleOrDefault() ?? NetworkTotals.Empty, offset, PayerTable.ReadAll(connection));
         transaction.Commit();
         return state;
     }
@@ -60,7 +61,7 @@ public sealed class ReadModelStore(Func<DbConnection> connect)
         var (offset, version) = ReadOffset(connection, transaction);
         if (version != SchemaVersion) return null;
         return ReputationState.From(AgentTable.ReadAll(connection), ValidatorTable.ReadAll(connection), ProviderTable.ReadAll(connection),
-            NetworkTable.ReadAll(connection).SingleOrDefault() ?? NetworkTotals.Empty, offset);
+            NetworkTable.ReadAll(connection).SingleOrDefault() ?? NetworkTotals.Empty, offset, PayerTable.ReadAll(connection));
     }
 
     /// <summary>Writes the rows that differ between <paramref name="before"/> and <paramref name="after"/> and moves the
@@ -72,6 +73,7 @@ public sealed class ReadModelStore(Func<DbConnection> connect)
         AgentTable.Upsert(connection, transaction, Changed(before.Agents, after.Agents));
         ValidatorTable.Upsert(connection, transaction, Changed(before.Validators, after.Validators));
         ProviderTable.Upsert(connection, transaction, Changed(before.Providers, after.Providers));
+        PayerTable.Upsert(connection, transaction, Changed(before.Payers, after.Payers));
         if (!ReferenceEquals(before.Network, after.Network)) NetworkTable.Upsert(connection, transaction, [after.Network]);
         var moved = Execute(connection, transaction, "UPDATE pot_projection SET ordering = @after WHERE name = @name AND ordering = @before",
             ("@after", after.Offset), ("@name", ProjectionName), ("@before", before.Offset));
@@ -93,6 +95,7 @@ public sealed class ReadModelStore(Func<DbConnection> connect)
         AgentTable.Upsert(connection, transaction, state.Agents.Values);
         ValidatorTable.Upsert(connection, transaction, state.Validators.Values);
         ProviderTable.Upsert(connection, transaction, state.Providers.Values);
+        PayerTable.Upsert(connection, transaction, state.Payers.Values);
         NetworkTable.Upsert(connection, transaction, [state.Network]);
         Execute(connection, transaction,
             "CREATE TABLE IF NOT EXISTS pot_projection (name TEXT NOT NULL PRIMARY KEY, ordering BIGINT NOT NULL, schema_version BIGINT NOT NULL)");
@@ -116,7 +119,7 @@ public sealed class ReadModelStore(Func<DbConnection> connect)
     private static IEnumerable<(string Drop, string Create)> Tables =>
     [
         (AgentTable.DropSql, AgentTable.CreateSql), (ValidatorTable.DropSql, ValidatorTable.CreateSql),
-        (ProviderTable.DropSql, ProviderTable.CreateSql), (NetworkTable.DropSql, NetworkTable.CreateSql)
+        (ProviderTable.DropSql, ProviderTable.CreateSql), (NetworkTable.DropSql, NetworkTable.CreateSql), (PayerTable.DropSql, PayerTable.CreateSql)
     ];
 
     private static (long Offset, long? Version) ReadOffset(DbConnection connection, DbTransaction transaction)

@@ -5,8 +5,11 @@ namespace PoT.Reputation;
 /// <summary>
 /// An agent's reputation (docs/reputation.md): its status, the validated score (an exponential moving average of
 /// its rounds' consensus scores, millionths, pulled toward 0 by SLA breaches), its rounds by verdict, the stake behind
-/// it, what was slashed, the emission its provider earned for it, and its record on tasks: calls, successful
-/// calls, latency (moving average of successful calls, ms) and SLA breaches.
+/// it, what was slashed, the emission its provider earned for it, and its record on tasks: calls (successes and
+/// the failures it caused, from payers other than its provider), successful calls, latency (moving average of
+/// successful calls, ms), SLA breaches, its provider's own calls (counted apart), and who paid: paid calls from
+/// independent payers, how many distinct payers, the sum of the squares of their paid calls, and the effective number
+/// of payers (the inverse Simpson index (Σc)²/Σc², in millionths: 1,000,000 = one payer).
 /// </summary>
 public sealed record AgentReputation(
     string AgentId,
@@ -25,10 +28,21 @@ public sealed record AgentReputation(
     int Calls,
     int SuccessfulCalls,
     uint LatencyMs,
-    int SlaBreaches)
+    int SlaBreaches,
+    int SelfCalls,
+    int PaidCalls,
+    int Payers,
+    long PaidCallsSquared,
+    long EffectivePayers)
 {
     public static AgentReputation New(string agentId, Address provider) =>
-        new(agentId, provider, AgentStatus.Registering, 0, 0, 0, 0, 0, 0, UInt128.Zero, UInt128.Zero, UInt128.Zero, "", 0, 0, 0, 0);
+        new(agentId, provider, AgentStatus.Registering, 0, 0, 0, 0, 0, 0, UInt128.Zero, UInt128.Zero, UInt128.Zero, "", 0, 0, 0, 0, 0, 0, 0, 0, 0);
+
+    /// <summary>The inverse Simpson index of the paid calls over their payers, (Σc)² / Σc², in millionths (rounded down):
+    /// n payers paying equally count n; one payer among many small ones counts barely more than one. 0 without paid
+    /// calls. Integer arithmetic only (it is part of the digest).</summary>
+    public static long EffectivePayersOf(int paidCalls, long paidCallsSquared) =>
+        paidCallsSquared == 0 ? 0 : (long)((Int128)paidCalls * paidCalls * 1_000_000 / paidCallsSquared);
 
     /// <summary>Successful calls per 10,000 calls made for tasks (0 before the first call).</summary>
     [Newtonsoft.Json.JsonIgnore]
@@ -36,6 +50,18 @@ public sealed record AgentReputation(
 
     /// <summary>Judged at least once (approved or rejected): its score means something.</summary>
     public bool Judged => Approved + Rejected > 0;
+}
+
+/// <summary>How many paid calls of one agent one payer made (payers other than the agent's provider, calls that
+/// succeeded at a price above 0): the counts behind <see cref="AgentReputation.Payers"/> and
+/// <see cref="AgentReputation.EffectivePayers"/>. Table pot_agent_payer, one row per agent and payer.</summary>
+public sealed record AgentPayer(string AgentId, Address Payer, int PaidCalls)
+{
+    /// <summary>The row's key: agent id, a space, the payer's address (agent ids have no spaces).</summary>
+    [Newtonsoft.Json.JsonIgnore]
+    public string Key => KeyOf(AgentId, Payer);
+
+    public static string KeyOf(string agentId, Address payer) => $"{agentId} {payer.Value}";
 }
 
 /// <summary>A validator's reputation: stake, agreement with consensus (moving average, millionths), rounds revealed and

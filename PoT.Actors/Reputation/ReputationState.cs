@@ -26,21 +26,24 @@ public sealed record ReputationState(
     ImmutableSortedDictionary<string, ProviderReputation> Providers,
     ImmutableDictionary<string, ImmutableSortedSet<string>> AgentsByProvider,
     NetworkTotals Network,
-    long Offset)
+    long Offset,
+    ImmutableSortedDictionary<string, AgentPayer> Payers)
 {
     public static readonly ReputationState Empty = new(ImmutableSortedDictionary<string, AgentReputation>.Empty.WithComparers(StringComparer.Ordinal),
         ImmutableSortedDictionary<string, ValidatorReputation>.Empty.WithComparers(StringComparer.Ordinal),
         ImmutableSortedDictionary<string, ProviderReputation>.Empty.WithComparers(StringComparer.Ordinal),
-        ImmutableDictionary<string, ImmutableSortedSet<string>>.Empty, NetworkTotals.Empty, 0);
+        ImmutableDictionary<string, ImmutableSortedSet<string>>.Empty, NetworkTotals.Empty, 0,
+        ImmutableSortedDictionary<string, AgentPayer>.Empty.WithComparers(StringComparer.Ordinal));
 
     /// <summary>A state from stored rows (the provider index is derived from the agents).</summary>
     public static ReputationState From(IEnumerable<AgentReputation> agents, IEnumerable<ValidatorReputation> validators,
-        IEnumerable<ProviderReputation> providers, NetworkTotals network, long offset)
+        IEnumerable<ProviderReputation> providers, NetworkTotals network, long offset, IEnumerable<AgentPayer> payers)
     {
         var agentRows = agents.ToList();
         return Empty with
         {
             Agents = Empty.Agents.AddRange(agentRows.Select(a => KeyValuePair.Create(a.AgentId, a))),
+            Payers = Empty.Payers.AddRange(payers.Select(p => KeyValuePair.Create(p.Key, p))),
             Validators = Empty.Validators.AddRange(validators.Select(v => KeyValuePair.Create(v.Validator.Value, v))),
             Providers = Empty.Providers.AddRange(providers.Select(p => KeyValuePair.Create(p.Provider.Value, p))),
             AgentsByProvider = agentRows.GroupBy(a => a.Provider.Value)
@@ -74,9 +77,10 @@ public sealed record ReputationState(
             (EntityKind.Account, AgentStakeUnbonding u) => s.Agent(u.AgentId, id, a => a with { Stake = checked(a.Stake - u.Amount) })
                 .WithNetwork(n => n with { AgentStake = checked(n.AgentStake - u.Amount), Unbonding = checked(n.Unbonding + u.Amount) }),
             (EntityKind.Account, UnbondingWithdrawn w) => s.WithNetwork(n => n with { Unbonding = checked(n.Unbonding - w.Amount) }),
+            // A slash may reach the agent's unbonding stake (after deregistration): only the rest left its stake.
             (EntityKind.Account, StakeSlashed { AgentId: { } agentId } x) => s
-                .Agent(agentId, id, a => a with { Slashes = a.Slashes + 1, Slashed = checked(a.Slashed + x.Amount), Stake = checked(a.Stake - x.Amount) })
-                .WithNetwork(n => n with { AgentStake = checked(n.AgentStake - x.Amount) }),
+                .Agent(agentId, id, a => a with { Slashes = a.Slashes + 1, Slashed = checked(a.Slashed + x.Amount), Stake = checked(a.Stake - x.FromStake) })
+                .WithNetwork(n => n with { AgentStake = checked(n.AgentStake - x.FromStake), Unbonding = checked(n.Unbonding - x.FromUnbonding) }),
             (EntityKind.Account, StakeSlashed x) => s
                 .Validator(id, v => v with { Slashes = v.Slashes + 1, Slashed = checked(v.Slashed + x.Amount), Stake = checked(v.Stake - x.Amount) })
                 .WithNetwork(n => n with { ValidatorStake = checked(n.ValidatorStake - x.Amount) }),
@@ -95,12 +99,11 @@ public sealed record ReputationState(
             (EntityKind.ValidatorSet, ValidatorEjected j) => s.Validator(j.Validator.Value, v => v with { Ejected = true }),
             (EntityKind.Task, TaskOpened) => s.WithNetwork(n => n with { Tasks = n.Tasks + 1 }),
             (EntityKind.Task, TaskStopped { Reason: TaskStopReason.Completed }) => s.WithNetwork(n => n with { TasksCompleted = n.TasksCompleted + 1 }),
-            (EntityKind.Task, StepSucceeded ok) => s.Agent(ok.AgentId, null, a => a with
-            {
-                Calls = a.Calls + 1, SuccessfulCalls = a.SuccessfulCalls + 1,
-                LatencyMs = Ema(a.LatencyMs, (uint)Math.Min(ok.LatencyMs, uint.MaxValue), a.SuccessfulCalls > 0, p.LatencyAlphaBps)
-            }).WithNetwork(n => n with { TaskFees = checked(n.TaskFees + ok.Price) }),
-            (EntityKind.Task, StepCallFailed f) when f.Code != StepCallFailed.Interrupted => s.Agent(f.AgentId, null, a => a with { Calls = a.Calls + 1 }),
+            (EntityKind.Task, StepSucceeded ok) => s.Succeeded(ok, p).WithNetwork(n => n with { TaskFees = checked(n.TaskFees + ok.Price) }),
+            (EntityKind.Task, StepCallFailed f) => s.Agent(f.AgentId, null, a =>
+                CallCounting.IsSelfCall(f.User, a.Provider) ? a with { SelfCalls = a.SelfCalls + 1 }
+                : CallCounting.Counts(false, f.Code, f.User, a.Provider) ? a with { Calls = a.Calls + 1 }
+                : a),
             // A breach counts as a round scored 0: the validated score moves toward 0 by α.
             (EntityKind.Agent, SlaBreached) => s.Agent(id, null, a => a with
             {
@@ -108,6 +111,38 @@ public sealed record ReputationState(
             }),
             _ => s
         };
+    }
+
+    /// <summary>A successful call: the provider's own calls are counted apart and nothing else; any other payer's call
+    /// counts (calls, success, latency), and a paid one (price above 0) adds to that payer's paid calls, and so to the
+    /// agent's payer diversity.</summary>
+    private ReputationState Succeeded(StepSucceeded ok, ReputationParameters p)
+    {
+        if (!Agents.TryGetValue(ok.AgentId, out var row)) return this;
+        if (CallCounting.IsSelfCall(ok.User, row.Provider)) return Agent(ok.AgentId, null, a => a with { SelfCalls = a.SelfCalls + 1 });
+        var s = this;
+        var payer = AgentPayer.KeyOf(ok.AgentId, ok.User);
+        var before = Payers.GetValueOrDefault(payer);
+        var c = before?.PaidCalls ?? 0;
+        if (ok.Price > UInt128.Zero)
+            s = s with { Payers = Payers.SetItem(payer, new AgentPayer(ok.AgentId, ok.User, c + 1)) };
+        return s.Agent(ok.AgentId, null, a =>
+        {
+            a = a with
+            {
+                Calls = a.Calls + 1, SuccessfulCalls = a.SuccessfulCalls + 1,
+                LatencyMs = Ema(a.LatencyMs, (uint)Math.Min(ok.LatencyMs, uint.MaxValue), a.SuccessfulCalls > 0, p.LatencyAlphaBps)
+            };
+            if (ok.Price == UInt128.Zero) return a;
+            // (c + 1)² − c² = 2c + 1: the sum of squares follows without revisiting the other payers.
+            var squared = checked(a.PaidCallsSquared + 2L * c + 1);
+            var paid = a.PaidCalls + 1;
+            return a with
+            {
+                PaidCalls = paid, Payers = before is null ? a.Payers + 1 : a.Payers, PaidCallsSquared = squared,
+                EffectivePayers = AgentReputation.EffectivePayersOf(paid, squared)
+            };
+        });
     }
 
     private static AgentReputation Judge(AgentReputation a, AgentValidated v, ReputationParameters p) => v.Verdict switch
@@ -200,6 +235,7 @@ public sealed record ReputationState(
 
     public IEnumerable<string> CanonicalDump() =>
         Agents.Values.Select(a => "agent " + PotJson.Serialize(a))
+            .Concat(Payers.Values.Select(x => "payer " + PotJson.Serialize(x)))
             .Concat(Validators.Values.Select(v => "validator " + PotJson.Serialize(v)))
             .Concat(Providers.Values.Select(p => "provider " + PotJson.Serialize(p)))
             .Append("network " + PotJson.Serialize(Network));

@@ -26,7 +26,10 @@ public static class SendCommand
         var adapter = new Option<string>("--adapter") { Description = "http, rag or zk", DefaultValueFactory = _ => "http" };
         var endpoint = new Option<string>("--endpoint") { Description = "Where the agent is reached (an http(s) URL for http agents)", Required = true };
         var config = new Option<string>("--config") { Description = "Adapter settings as a JSON object", DefaultValueFactory = _ => "" };
-        var price = new Option<string>("--price") { Description = "Price per call in base units", DefaultValueFactory = _ => "0" };
+        var price = new Option<string>("--price")
+        {
+            Description = "Price per call in base units (at least the node's pot.registry.min-price-per-call, 10 by default)", DefaultValueFactory = _ => "10"
+        };
         var p95 = new Option<uint>("--sla-p95-ms") { Description = "SLA: p95 latency in milliseconds", DefaultValueFactory = _ => 2000 };
         var success = new Option<ushort>("--sla-success-bps") { Description = "SLA: success rate in basis points (9900 = 99 %)", DefaultValueFactory = _ => 9900 };
         var stake = new Option<string>("--stake") { Description = "Stake locked behind the agent, in base units", Required = true };

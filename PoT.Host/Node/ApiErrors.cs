@@ -20,7 +20,7 @@ public static class ApiErrors
             or ErrorCodes.AlreadyProven or ErrorCodes.TaskExists or ErrorCodes.TaskStopped => StatusCodes.Status409Conflict,
         ErrorCodes.NoValidators or ErrorCodes.RevealMismatch or ErrorCodes.InvalidEvidence or ErrorCodes.ProofNotFound
             or ErrorCodes.ProofOverBudget => StatusCodes.Status422UnprocessableEntity,
-        ErrorCodes.InsufficientFunds or ErrorCodes.InsufficientStake or ErrorCodes.StakeBelowMinimum
+        ErrorCodes.InsufficientFunds or ErrorCodes.InsufficientStake or ErrorCodes.StakeBelowMinimum or ErrorCodes.PriceBelowMinimum
             or ErrorCodes.UnbondingNotMatured or ErrorCodes.NothingToWithdraw or ErrorCodes.SelfTransfer
             or ErrorCodes.InvalidAmount or ErrorCodes.AmountOverflow => StatusCodes.Status422UnprocessableEntity,
         ErrorCodes.DeadlinePassed or ErrorCodes.NoAgentForCapability or ErrorCodes.PlanCycle or ErrorCodes.UnknownDependency

@@ -30,7 +30,7 @@ public sealed class ListingCostSpecs
 
         for (var i = 2; i <= 11; i++)
         {
-            ConsensusScenario.Expect(s.Net.Execute(new RegisterAgent(s.Provider.Address, $"farm-{i}", ["qa"], "http", "https://farm.example", "", 5, 1000, 9900,
+            ConsensusScenario.Expect(s.Net.Execute(new RegisterAgent(s.Provider.Address, $"farm-{i}", ["qa"], "http", "https://farm.example", "", 10, 1000, 9900,
                 1_000, s.ProviderNonce), s.Provider));
             s.Net.DeliverAll();
             AssertConserved(s.Net);
@@ -46,7 +46,7 @@ public sealed class ListingCostSpecs
         var net = Rules.Network((Keys.Alice, 1_050));
         var journal = net.Journal.Count;
 
-        var result = net.Execute(new RegisterAgent(Keys.Alice.Address, "agent-1", ["qa"], "http", "https://a.example", "", 5, 1000, 9900, 1_000, 0), Keys.Alice);
+        var result = net.Execute(new RegisterAgent(Keys.Alice.Address, "agent-1", ["qa"], "http", "https://a.example", "", 10, 1000, 9900, 1_000, 0), Keys.Alice);
 
         Assert.Equal(ErrorCodes.InsufficientFunds, Assert.IsType<CommandRejected>(result).Code);
         Assert.Equal(journal, net.Journal.Count);

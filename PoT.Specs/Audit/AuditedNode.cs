@@ -46,7 +46,7 @@ public sealed class AuditedNode : IAsyncLifetime
         Expect(await node.Send(new Unstake(Keys.Bob.Address, 50, 1), Keys.Bob));
 
         foreach (var (agent, nonce) in new[] { ("honest-agent", 0UL), ("forging-agent", 1UL), ("hand-judged-agent", 2UL) })
-            Expect(await node.Send(new RegisterAgent(Provider.Address, agent, ["qa"], "http", "https://a.example", "", 5, 1000, 9900, 2_000, nonce), Provider));
+            Expect(await node.Send(new RegisterAgent(Provider.Address, agent, ["qa"], "http", "https://a.example", "", 10, 1000, 9900, 2_000, nonce), Provider));
         await Eventually.Holds(async () => Assert.Equal("pending", (string)(await node.Get("/v1/agents/hand-judged-agent")).Body["status"]!));
 
         await Judge(node, "honest-agent", Training.Honest(Provider.Address, "honest-agent"), "listed");

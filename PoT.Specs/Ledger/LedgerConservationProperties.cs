@@ -93,9 +93,9 @@ public sealed class LedgerConservationProperties
             2 => new StakeAsValidator(account, amount, nonce),
             3 => new Unstake(account, amount, nonce),
             4 => new Withdraw(account, nonce),
-            5 => new RegisterAgent(account, agentId, ["summarize"], "http", "https://a.example", "", 1, 100, 9000, amount, nonce),
+            5 => new RegisterAgent(account, agentId, ["summarize"], "http", "https://a.example", "", 10, 100, 9000, amount, nonce),
             6 => new StakeForAgent(account, agentId, amount, nonce),
-            7 => new UpdateAgent(account, agentId, ["qa"], "https://b.example", "", 2, 200, 9500, nonce),
+            7 => new UpdateAgent(account, agentId, ["qa"], "https://b.example", "", 20, 200, 9500, nonce),
             _ => new DeregisterAgent(account, agentId, nonce)
         };
         network.Execute(command, key);

@@ -212,5 +212,5 @@ public sealed class CommandEndpointSpecs(BadInputNode fixture) : IClassFixture<B
     }
 
     private static RegisterAgent Register(Address provider, string id, ulong nonce, ulong stake = 2_000) =>
-        new(provider, id, ["summarize"], "http", "https://agent.example/run", "", 1, 1000, 9900, stake, nonce);
+        new(provider, id, ["summarize"], "http", "https://agent.example/run", "", 10, 1000, 9900, stake, nonce);
 }

@@ -31,7 +31,7 @@ public sealed class ConsensusNodeSpecs : IDisposable
         foreach (var v in Validators) Assert.Equal(200, (await node.Send(new StakeAsValidator(v.Address, 5_000, 0), v)).Status);
         await Eventually.Holds(async () =>
             Assert.Equal(4, ((JObject)(await node.Get("/v1/validators")).Body["validators"]!).Count));
-        Assert.Equal(200, (await node.Send(new RegisterAgent(Provider.Address, "agent-1", ["qa"], "http", "https://agent.example", "", 5, 1000, 9900,
+        Assert.Equal(200, (await node.Send(new RegisterAgent(Provider.Address, "agent-1", ["qa"], "http", "https://agent.example", "", 10, 1000, 9900,
             2_000, 0), Provider)).Status);
         var (status, body) = await node.Send(new SubmitTrainingProof(Provider.Address, "agent-1", "opaque", HexBytes.From(Keccak.Hash([1])),
             "ipfs://proof", 1), Provider);

@@ -22,7 +22,7 @@ public sealed class NodeDurabilitySpecs : IDisposable
     private const string RelayOff = "pot.outbox.enabled = off\npot.node.ask-timeout = 1s";
 
     private static RegisterAgent Register(string id, ulong nonce, ulong stake = 3_000) =>
-        new(Keys.Alice.Address, id, ["summarize", "qa"], "http", "https://agent.example/run", """{"model":"tiny"}""", 4, 900, 9950, stake, nonce);
+        new(Keys.Alice.Address, id, ["summarize", "qa"], "http", "https://agent.example/run", """{"model":"tiny"}""", 40, 900, 9950, stake, nonce);
 
     /// <summary>Mints the genesis (through the relay), then stops: the data directory is ready for a relay-less node.</summary>
     private async Task Minted()

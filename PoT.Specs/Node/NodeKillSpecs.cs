@@ -47,7 +47,7 @@ public sealed class NodeKillSpecs : IDisposable
                     acknowledged.Add((key, nonce, amount, envelope));
                 }
             })));
-            registration = Wire(new RegisterAgent(Keys.Alice.Address, "survivor", ["qa"], "http", "https://a.example", "", 1, 100, 9000, 5_000, perSender), Keys.Alice);
+            registration = Wire(new RegisterAgent(Keys.Alice.Address, "survivor", ["qa"], "http", "https://a.example", "", 10, 100, 9000, 5_000, perSender), Keys.Alice);
             Assert.Equal(200, (await Post(http, registration)).Status);
             await node.Kill();
         }

@@ -34,7 +34,7 @@ public sealed class ValidatorDutySpecs : IDisposable
             Validators);
         foreach (var v in Validators) Assert.Equal(200, (await node.Send(new StakeAsValidator(v.Address, 5_000, 0), v)).Status);
         await Eventually.Holds(async () => Assert.Equal(4, ((JObject)(await node.Get("/v1/validators")).Body["validators"]!).Count));
-        Assert.Equal(200, (await node.Send(new RegisterAgent(provider.Address, "agent-1", ["qa"], "http", "https://agent.example", "", 5, 1000, 9900,
+        Assert.Equal(200, (await node.Send(new RegisterAgent(provider.Address, "agent-1", ["qa"], "http", "https://agent.example", "", 10, 1000, 9900,
             AgentStake, 0), provider)).Status);
         return node;
     }

@@ -198,7 +198,7 @@ public sealed class RouterSpecs
         var pot = PotConfig.Embedded("pot.conf").GetConfig("pot");
         Assert.Equal(RoutingWeights.Default, RoutingWeights.FromConfig(pot));
 
-        foreach (var bad in new[] { "price-bps = 10001", "latency-bps = -1", "window-calls = 0", "min-calls-for-sla = 21", "window-calls = 100000" })
+        foreach (var bad in new[] { "price-bps = 10001", "latency-bps = -1", "window-calls = 0", "min-calls-for-sla = 21", "window-calls = 100000", "decay-interval = 50ms", "decay-interval = soon" })
             Assert.Throws<ConfigurationException>(() =>
                 RoutingWeights.FromConfig(ConfigurationFactory.ParseString($"pot.orchestration.routing.{bad}").WithFallback(PotConfig.Embedded("pot.conf")).GetConfig("pot")));
     }
@@ -239,22 +239,30 @@ public sealed class RouterSpecs
         Check.One(FsCheck.Config.QuickThrowOnFailure.WithMaxTest(500), Prop.ForAll(Gen.Choose(0, int.MaxValue).ToArbitrary(), seed => Scenario(seed)));
     }
 
-    /// <summary>Random agents (few distinct reputations and prices, so ties happen), random calls, removals and
+    /// <summary>The same with three agents, so each gets many calls: windows fill, breach, decay, go half-open, are
+    /// probed and trip again.</summary>
+    [Fact]
+    public void Rank_equals_a_naive_sort_through_breaches_decays_and_probes()
+    {
+        Check.One(FsCheck.Config.QuickThrowOnFailure.WithMaxTest(500), Prop.ForAll(Gen.Choose(0, int.MaxValue).ToArbitrary(), seed => Scenario(seed, ids: 3)));
+    }
+
+    /// <summary>Random agents (few distinct reputations and prices, so ties happen), random calls, decays, removals and
     /// reputation changes; then every capability ranked under random filters, against <see cref="Naive"/>.</summary>
-    private static bool Scenario(int seed)
+    private static bool Scenario(int seed, int ids = 60)
     {
         var random = new Random(seed);
         var weights = new RoutingWeights(random.Next(0, 10_001), random.Next(0, 10_001), random.Next(0, 10_001), random.Next(0, 10_001),
-            random.Next(1, 12), 1);
+            random.Next(1, 12), 1, TimeSpan.FromSeconds(30));
         weights = weights with { MinCallsForSla = random.Next(1, weights.WindowCalls + 1) };
         var index = new AgentIndex(weights);
         string[] capabilities = ["a", "b", "c", "d"];
         var agents = new Dictionary<string, AgentCandidate>();
-        var calls = new Dictionary<string, List<(bool Success, long Us)>>();
+        var calls = new Dictionary<string, Window>();
 
         for (var op = 0; op < random.Next(1, 300); op++)
         {
-            var id = $"agent-{random.Next(60):D2}";
+            var id = $"agent-{random.Next(ids):D2}";
             switch (random.Next(10))
             {
                 case < 4:
@@ -262,7 +270,7 @@ public sealed class RouterSpecs
                         (ulong)random.Next(0, 4) * 25, (uint)random.Next(0, 4) * 100, (ushort)(random.Next(0, 5) * 2_500), (uint)random.Next(0, 3) * 500_000,
                         random.Next(5) != 0);
                     index.Upsert(agent);
-                    if (!agents.ContainsKey(id)) calls[id] = [];
+                    if (!agents.ContainsKey(id)) calls[id] = new Window();
                     agents[id] = agent;
                     break;
                 case 4:
@@ -275,12 +283,16 @@ public sealed class RouterSpecs
                     index.SetReputation(id, score);
                     if (agents.TryGetValue(id, out var known)) agents[id] = known with { ReputationScore = score };
                     break;
+                case 6:
+                    index.Decay();
+                    foreach (var (agentId, window) in calls) window.Decay(weights, agents[agentId]);
+                    break;
                 default:
                     // Mostly a few round latencies (so that agents tie), sometimes any number of ticks.
                     var latency = random.Next(5) == 0 ? TimeSpan.FromTicks(random.Next(0, 4_000_000)) : TimeSpan.FromMilliseconds(random.Next(0, 4) * 100);
                     var success = random.Next(6) != 0;
                     index.RecordCall(id, success, latency);
-                    if (calls.TryGetValue(id, out var list)) list.Add((success, latency.Ticks / TimeSpan.TicksPerMicrosecond));
+                    if (calls.TryGetValue(id, out var list)) list.Record(weights, success, latency.Ticks / TimeSpan.TicksPerMicrosecond);
                     break;
             }
         }
@@ -300,8 +312,58 @@ public sealed class RouterSpecs
         return true;
     }
 
+    /// <summary>The reference model of an agent's recent window (docs/orchestration.md, "Decay and probes"): every call
+    /// it got, how many of the last ones the window holds, whether it was called since the last decay, half-open, tripped.</summary>
+    private sealed class Window
+    {
+        private readonly List<(bool Success, long Us)> _all = [];
+        private int _n;
+        private bool _called, _halfOpen, _tripped;
+
+        public List<(bool Success, long Us)> Calls => _all.TakeLast(_n).ToList();
+
+        public bool HalfOpen => _halfOpen;
+
+        public void Record(RoutingWeights w, bool success, long us)
+        {
+            _called = true;
+            if (_halfOpen)
+            {
+                _halfOpen = false;
+                if (success) _n = 0;
+                else _tripped = true;
+            }
+            _all.Add((success, us));
+            _n = Math.Min(_n + 1, w.WindowCalls);
+        }
+
+        public void Decay(RoutingWeights w, AgentCandidate a)
+        {
+            var was = Breached(w, a);
+            var changed = _tripped;
+            _tripped = false;
+            if (_called) _called = false;
+            else if (_n > 0)
+            {
+                _n--;
+                changed = true;
+            }
+            if (changed && was && !Breached(w, a)) _halfOpen = true;
+        }
+
+        public bool Breached(RoutingWeights w, AgentCandidate a)
+        {
+            if (_tripped) return true;
+            var window = Calls;
+            if (_halfOpen || window.Count < w.MinCallsForSla) return false;
+            var successes = window.Count(c => c.Success);
+            var p95 = window.Select(c => c.Us).Order().ElementAt((95 * window.Count + 99) / 100 - 1);
+            return successes * 10_000L < a.SlaSuccessRateBps * (long)window.Count || p95 > Math.Max(a.SlaP95LatencyMs, 1u) * 1000L;
+        }
+    }
+
     /// <summary>The reference: docs/orchestration.md's formula and filters, computed for every candidate, then a full sort.</summary>
-    private static List<RankedAgent> Naive(RoutingWeights w, IEnumerable<AgentCandidate> agents, Dictionary<string, List<(bool Success, long Us)>> calls,
+    private static List<RankedAgent> Naive(RoutingWeights w, IEnumerable<AgentCandidate> agents, Dictionary<string, Window> calls,
         string capability, UInt128 maxPrice, Func<string, bool> excluded, int k)
     {
         var offering = agents.Where(a => a.Listed && a.Capabilities.Contains(capability)).ToList();
@@ -309,10 +371,12 @@ public sealed class RouterSpecs
         var ranked = new List<RankedAgent>();
         foreach (var a in offering.Where(a => a.PricePerCall <= maxPrice && !excluded(a.AgentId)))
         {
-            var window = calls[a.AgentId].TakeLast(w.WindowCalls).ToList();
+            var model = calls[a.AgentId];
+            var window = model.Calls;
             var declaredP95Us = Math.Max(a.SlaP95LatencyMs, 1u) * 1000L;
             double success, latency;
-            if (window.Count == 0)
+            if (model.Breached(w, a)) continue;
+            if (window.Count == 0 || model.HalfOpen)
             {
                 success = a.SlaSuccessRateBps / 10_000.0;
                 latency = 0;
@@ -321,7 +385,6 @@ public sealed class RouterSpecs
             {
                 var successes = window.Count(c => c.Success);
                 var p95 = window.Select(c => c.Us).Order().ElementAt((95 * window.Count + 99) / 100 - 1);
-                if (window.Count >= w.MinCallsForSla && (successes * 10_000L < a.SlaSuccessRateBps * (long)window.Count || p95 > declaredP95Us)) continue;
                 success = successes / (double)window.Count;
                 latency = p95 / (double)declaredP95Us;
             }

@@ -153,10 +153,11 @@ public sealed class TaskRulesSpecs
     }
 
     [Fact]
-    public void Fees_split_by_the_configured_shares_and_the_provider_keeps_the_rounding()
+    public void Fees_split_by_the_configured_shares_with_the_protocol_shares_rounded_up()
     {
+        // 7 % of 999 = 69.93 and 3 % = 29.97: rounded up, so that no paid call pays the protocol nothing.
         var split = Options.Split(999);
-        Assert.Equal(((UInt128)69, (UInt128)29), (split.Validators, split.Treasury));
+        Assert.Equal(((UInt128)70, (UInt128)30), (split.Validators, split.Treasury));
         Assert.Equal((UInt128)999, split.Provider + split.Validators + split.Treasury);
     }
 

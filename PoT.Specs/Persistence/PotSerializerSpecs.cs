@@ -59,6 +59,31 @@ public sealed class PotSerializerSpecs : Akka.TestKit.Xunit2.TestKit
         Assert.Contains("\"amount\":\"340282366920938463463374607431768211455\"", json);
     }
 
+    [Theory]
+    [InlineData("agent-call-recorded.v1", """{"taskId":"t","user":"0x0000000000000000000000000000000000000001","success":true,"latencyMs":5,"stamp":{"ordering":3,"index":0},"meta":{"prev":"","at":"2026-01-01T00:00:00+00:00"}}""")]
+    [InlineData("stake-slashed.v1", """{"agentId":"a1","amount":"5","burned":"5","payouts":[],"reason":"r","stamp":{"ordering":3,"index":0},"meta":{"prev":"","at":"2026-01-01T00:00:00+00:00"}}""")]
+    [InlineData("sla-breached.v1", """{"window":1,"calls":2,"successes":0,"successRateBps":0,"p95LatencyMs":0,"reason":"r","provider":"0x0000000000000000000000000000000000000001","compensationBps":500,"affected":[],"meta":{"prev":"","at":"2026-01-01T00:00:00+00:00"}}""")]
+    public void Events_written_before_the_market_fields_existed_still_read_with_their_defaults(string manifest, string json)
+    {
+        var serializer = (SerializerWithStringManifest)Sys.Serialization.FindSerializerForType(typeof(PoT.Ledger.TransferSent));
+        var e = serializer.FromBinary(System.Text.Encoding.UTF8.GetBytes(json), manifest);
+        switch (e)
+        {
+            case PoT.Orchestration.AgentCallRecorded c:
+                Assert.Equal(UInt128.Zero, c.Paid);
+                break;
+            case PoT.Ledger.StakeSlashed x:
+                Assert.Equal((UInt128.Zero, (UInt128)5), (x.FromUnbonding, x.FromStake));
+                break;
+            case PoT.Orchestration.SlaBreached b:
+                Assert.True(b.Caps.IsEmpty);   // uncapped: as the node that wrote it decided
+                break;
+            default:
+                Assert.Fail(e.GetType().Name);
+                break;
+        }
+    }
+
     [Fact]
     public void An_unknown_manifest_is_an_error_not_a_guess()
     {

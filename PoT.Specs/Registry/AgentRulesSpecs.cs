@@ -14,7 +14,7 @@ public sealed class AgentRulesSpecs
 
     private static RegisterAgent Register(string id = "agent-1", ulong stake = 2_000, ulong nonce = 0, Address? account = null, string adapter = "http",
         string endpoint = "https://agent.example/run", string[]? capabilities = null, string config = "") =>
-        new(account ?? Alice, id, [.. capabilities ?? ["summarize"]], adapter, endpoint, config, 3, 1500, 9900, stake, nonce);
+        new(account ?? Alice, id, [.. capabilities ?? ["summarize"]], adapter, endpoint, config, 30, 1500, 9900, stake, nonce);
 
     private static string CodeOf(CommandResult result) => Assert.IsType<CommandRejected>(result).Code;
 
@@ -91,7 +91,7 @@ public sealed class AgentRulesSpecs
     public void A_second_command_while_one_is_in_flight_is_told_to_retry()
     {
         _net.Execute(Register(), Keys.Alice);
-        var update = new UpdateAgent(Alice, "agent-1", ["summarize"], "https://agent.example/v2", "", 3, 1500, 9900, 1);
+        var update = new UpdateAgent(Alice, "agent-1", ["summarize"], "https://agent.example/v2", "", 30, 1500, 9900, 1);
         Assert.Equal(ErrorCodes.AgentBusy, CodeOf(_net.Execute(update, Keys.Alice)));
     }
 
@@ -132,7 +132,7 @@ public sealed class AgentRulesSpecs
         var foreign = new UpdateAgent(Keys.Bob.Address, "agent-1", ["qa"], "https://bob.example", "", 1, 1, 1, 0);
         Assert.Equal(ErrorCodes.NotAgentOwner, CodeOf(_net.Execute(foreign, Keys.Bob)));
 
-        var update = new UpdateAgent(Alice, "agent-1", ["qa", "summarize"], "https://agent.example/v2", "", 7, 800, 9990, 1);
+        var update = new UpdateAgent(Alice, "agent-1", ["qa", "summarize"], "https://agent.example/v2", "", 70, 800, 9990, 1);
         Assert.IsType<CommandAccepted>(_net.Execute(update, Keys.Alice));
         Assert.Equal("https://agent.example/run", _net.Agent("agent-1").Profile!.Endpoint);
         _net.DeliverAll();

@@ -30,7 +30,7 @@ public sealed class ConsensusScenario
         ]));
         for (var i = 0; i < Validators.Count; i++)
             Expect(Net.Execute(new StakeAsValidator(Validators[i].Address, stakeOf?.Invoke(i) ?? 10_000, 0), Validators[i]));
-        Expect(Net.Execute(new RegisterAgent(Provider.Address, AgentId, ["qa"], "http", "https://agent.example", "", 5, 1000, 9900, AgentStake, 0), Provider));
+        Expect(Net.Execute(new RegisterAgent(Provider.Address, AgentId, ["qa"], "http", "https://agent.example", "", 10, 1000, 9900, AgentStake, 0), Provider));
         Net.DeliverAll();
     }
 

@@ -16,8 +16,10 @@ namespace PoT.Specs.Support;
 /// Lets property tests explore thousands of interleavings, in-flight states included, in seconds.
 /// </summary>
 public sealed class InMemoryNetwork(LedgerOptions ledger, RegistryOptions registry, ConsensusOptions consensus, DateTimeOffset start,
-    EmissionSchedule? emission = null)
+    EmissionSchedule? emission = null, PoT.Orchestration.TaskOptions? tasks = null)
 {
+    private readonly PoT.Orchestration.TaskOptions _tasks = tasks ?? Rules.Tasks;
+
     private static readonly Eip712Domain Domain = new("PoT", "1", 31337, Address.Zero);
     private readonly CommandVerifier _verifier = new(CommandCatalog.Pot, Domain);
     private readonly Dictionary<Address, AccountState> _accounts = new();
@@ -131,8 +133,12 @@ public sealed class InMemoryNetwork(LedgerOptions ledger, RegistryOptions regist
         while (_pending.Count > 0) DeliverOne();
     }
 
-    /// <summary>Tokens on their way to an account: transfers' credits, slash payouts and bounties, and emission payouts
-    /// (counted in <see cref="Emitted"/> when their epoch closed).</summary>
+    /// <summary>Delivers a call a task reported to the agent's SLA window at once (this network runs no tasks; the call's
+    /// stamp must be above the agent's watermark, as the relay's are).</summary>
+    public void ReportCall(PoT.Orchestration.RecordAgentCall call) => Deliver(EntityKind.Agent, call.AgentId, call);
+
+    /// <summary>Tokens on their way to an account: transfers' credits, slash payouts, bounties and compensation, and
+    /// emission payouts (counted in <see cref="Emitted"/> when their epoch closed).</summary>
     public UInt128 InFlight => _pending.Select(p => p.Delivery.Message).Aggregate(UInt128.Zero, (s, m) => checked(s + m switch
     {
         CreditTransfer c => c.Amount,
@@ -183,7 +189,8 @@ public sealed class InMemoryNetwork(LedgerOptions ledger, RegistryOptions regist
                 var agent = Agent(entityId);
                 var decision = message switch
                 {
-                    AccountStepResult r => AgentRules.Complete(agent, r),
+                    AccountStepResult r => AgentRules.Complete(agent, r, _tasks),
+                    PoT.Orchestration.RecordAgentCall c => PoT.Orchestration.SlaRules.Record(agent, c, _tasks),
                     RoundOpenResult r => AgentRules.CompleteOpening(agent, r),
                     ConcludeValidation c => AgentRules.Conclude(agent, c),
                     _ => throw new ArgumentException(message.GetType().Name)

@@ -10,7 +10,10 @@ public static class Rules
     public static readonly LedgerOptions Ledger = new(TimeSpan.FromDays(7), ReceiptWindow: 8, SnapshotEvery: 100, RegistrationFee: 100, ProofBond: 500);
 
     public static readonly RegistryOptions Registry = new(MinProviderStake: 1000, MaxCapabilities: 4, MaxEndpointLength: 200,
-        MaxConfigBytes: 256, ReceiptWindow: 4, SnapshotEvery: 100, ProofKinds: ["opaque"]);
+        MaxConfigBytes: 256, ReceiptWindow: 4, SnapshotEvery: 100, ProofKinds: ["opaque"], MinPricePerCall: 10);
+
+    /// <summary>Task, fee and SLA settings as hocon/pot.conf has them.</summary>
+    public static readonly PoT.Orchestration.TaskOptions Tasks = PoT.Hosting.PotConfig.Load().Tasks;
 
     public static readonly ConsensusOptions Consensus = new(MinValidatorStake: 1_000, CommitteeSize: 5, MinCommitteeSize: 3,
         CommitWindow: TimeSpan.FromMinutes(10), RevealWindow: TimeSpan.FromMinutes(10),

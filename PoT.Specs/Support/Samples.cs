@@ -37,7 +37,8 @@ public static class Samples
     public static IEnumerable<IPotMessage> All()
     {
         var agentState = new AgentState("agent-1", AgentStatus.Pending, Keys.Alice.Address, Profile, 1000,
-            new InFlightOperation(Envelope, ["agent-agent-1:1"], Profile), [new AgentReceipt("0xab", ["agent-agent-1:2"])], 1, "agent-1.1", 900_000, 2);
+            new InFlightOperation(Envelope, ["agent-agent-1:1"], Profile), [new AgentReceipt("0xab", ["agent-agent-1:2"])], 1, "agent-1.1", 900_000, 2,
+            new AgentSla([new SlaSample(Keys.Alice.Address, true, 30, 40), new SlaSample(Keys.Carol.Address, false, 12)], 3, 1, new RelayStamp(21, 3)));
         var accountState = AccountState.Empty(Keys.Alice.Address) with
         {
             Exists = true,
@@ -70,7 +71,7 @@ public static class Samples
             new AgentDeregistered(["account-x:5"]),
             new AgentOperationAborted(ErrorCodes.InsufficientFunds, "balance is 0"),
             new Credited(7, "validation-reward:agent-1.1", new RelayStamp(9, 1)),
-            new StakeSlashed("agent-1", 500, 250, [new Payout(Keys.Bob.Address, 250)], "rejected-proof:agent-1.1", new RelayStamp(9, 2)),
+            new StakeSlashed("agent-1", 500, 250, [new Payout(Keys.Bob.Address, 250)], "rejected-proof:agent-1.1", new RelayStamp(9, 2), FromUnbonding: 120),
             new TrainingProofSubmitted("agent-1.1", "opaque", Hash, "ipfs://proof"),
             new ValidationRoundRequested("agent-1.1", Keys.Alice.Address, "opaque", Hash, "ipfs://proof", ["account-x:6"]),
             new ValidationStarted("agent-1.1", 5, At, At.AddMinutes(10)),
@@ -130,7 +131,8 @@ public static class Samples
         yield return new ListAgents("qa", AgentStatus.Pending, Keys.Alice.Address);
         yield return new AgentList([new AgentListing("agent-1", AgentStatus.Pending, Keys.Alice.Address, Profile, 1000)], 8);
         yield return new Credit(Keys.Bob.Address, 7, "validation-reward:agent-1.1", new RelayStamp(9, 1));
-        yield return new SlashStake(Keys.Alice.Address, "agent-1", 5000, 5000, [new Weighted(Keys.Bob.Address, 10)], "rejected-proof:agent-1.1", new RelayStamp(9, 2));
+        yield return new SlashStake(Keys.Alice.Address, "agent-1", 5000, 5000, [new Weighted(Keys.Bob.Address, 10)], "rejected-proof:agent-1.1", new RelayStamp(9, 2),
+            [new Payout(Keys.Bob.Address, 80)]);
         yield return new SubmitTrainingProof(Keys.Alice.Address, "agent-1", "opaque", Hash, "ipfs://proof", 4);
         yield return new SettleProofBond(Keys.Alice.Address, "agent-1", true, "proof-bond:agent-1.1", new RelayStamp(9, 4));
         yield return new ConcludeValidation("agent-1.1", RoundVerdict.Rejected, 100, new RelayStamp(12, 3));
@@ -178,7 +180,7 @@ public static class Samples
         yield return new RecordCallResult("step-1", 1, true, new Newtonsoft.Json.Linq.JObject { ["answer"] = 42 }, null, null, 30, attempts);
         yield return new StopTask(TaskStopReason.NoAgent, "no listed agent offers 'answer'");
         yield return new GetTask("task-1");
-        yield return new RecordAgentCall("agent-1", "task-1", Keys.Alice.Address, true, 30, new RelayStamp(21, 3));
+        yield return new RecordAgentCall("agent-1", "task-1", Keys.Alice.Address, true, 30, new RelayStamp(21, 3), 40);
         PotEvent[] events =
         [
             new TaskEscrowed("task-1", 500, At.AddMinutes(10), "answer", plan, "what is PoT?"),
@@ -191,9 +193,10 @@ public static class Samples
             new StepCallFailed("step-2", 1, "agent-2", "step-timeout", "no answer within 30 s", 30_000, [], Keys.Alice.Address),
             new LateResultIgnored("step-2", 1, "agent-2", 31_000),
             new TaskStopped(TaskStopReason.Completed, "all 2 steps done", 40, 460, Keys.Alice.Address),
-            new AgentCallRecorded("task-1", Keys.Alice.Address, false, 30, new RelayStamp(21, 3)),
+            new AgentCallRecorded("task-1", Keys.Alice.Address, true, 30, new RelayStamp(21, 3), 40),
             new SlaWindowMet(1, 20, 20, 10_000, 45),
-            new SlaBreached(2, 20, 15, 7_500, 900, "success rate 7500 bps < declared 9900", Keys.Bob.Address, 500, [new Weighted(Keys.Alice.Address, 5)])
+            new SlaBreached(2, 20, 15, 7_500, 900, "success rate 7500 bps < declared 9900", Keys.Bob.Address, 500, [new Weighted(Keys.Alice.Address, 5)],
+                [new Payout(Keys.Alice.Address, 600)])
         ];
         var state = TaskState.Empty("task-1");
         foreach (var e in events.Skip(1).Take(4))

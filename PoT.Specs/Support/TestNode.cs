@@ -27,6 +27,9 @@ public sealed class TestNode : IAsyncDisposable
     public ActorSystem System => _app.Services.GetRequiredService<ActorSystem>();
     public ActorRegistry Actors => _app.Services.GetRequiredService<ActorRegistry>();
 
+    /// <summary>The node's router index and agent adapters (specs drive the index's decay by hand).</summary>
+    public OrchestrationServices Orchestration => _app.Services.GetRequiredService<OrchestrationServices>();
+
     private TestNode(WebApplication app, PotSettings settings, Uri baseAddress)
     {
         _app = app;
