@@ -15,13 +15,5 @@ $snarkjs groth16 setup build/sgd_step.r1cs build/pot13_final.ptau build/sgd_step
 $snarkjs zkey contribute build/sgd_step_0000.zkey build/sgd_step.zkey --name="pot dev" -e="$(head -c 32 /dev/urandom | xxd -p -c 64)"
 $snarkjs zkey export verificationkey build/sgd_step.zkey build/verification_key.json
 $snarkjs r1cs info build/sgd_step.r1cs
-# The honest sample (Alice, agent-1, round agent-1.1, a model that fits the linear-2 task) and a useless one (an
-# honest step from zero weights: the proof is valid, the model scores low on held-out data).
-node gen_input.js > build/input.json
-$snarkjs groth16 fullprove build/input.json build/sgd_step_js/sgd_step.wasm build/sgd_step.zkey build/proof.json build/public.json
-$snarkjs groth16 verify build/verification_key.json build/public.json build/proof.json
-mkdir -p build/useless
-node gen_input.js --useless > build/useless/input.json
-$snarkjs groth16 fullprove build/useless/input.json build/sgd_step_js/sgd_step.wasm build/sgd_step.zkey build/useless/proof.json build/useless/public.json
-$snarkjs groth16 verify build/verification_key.json build/useless/public.json build/useless/proof.json
+./samples.sh
 rm -f build/pot13_0000.ptau build/pot13_0001.ptau build/sgd_step_0000.zkey

@@ -94,10 +94,11 @@ const loss = err.reduce((s, e) => s + e * e, 0n);
 const threshold = BigInt(option("--loss-threshold", loss.toString()));
 
 // Default provider: the specs' Alice (EthKey.FromSeed("alice")); default agent and round: the first round of the
-// specs' "agent-1" (round ids are "{agentId}.{n}").
+// specs' "agent-1" on the specs' validator-duty network (round ids are "{agentId}.{n}@{network tag}"; the tag is the
+// node's, GET /health: networkTag).
 const provider = BigInt(option("--provider", "0x328809Bc894f92807417D2dAD6b7C998c1aFdac6"));
 const agent = field("pot/zk/agent", option("--agent", "agent-1"));
-const round = field("pot/zk/round", option("--round", "agent-1.1"));
+const round = field("pot/zk/round", option("--round", "agent-1.1@acecab071d5c"));
 
 const str = (v) => v.toString();
 process.stdout.write(JSON.stringify({

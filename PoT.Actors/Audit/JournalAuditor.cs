@@ -44,6 +44,7 @@ public sealed class JournalAuditor
         this.settings = settings;
         _envelopes = new VerifiedEnvelopes(settings.Verifier);
         _snapshots[0] = ValidatorSetState.Empty.Snapshot(settings.Consensus.MinValidatorStake);
+        _registry = settings.Registry;
     }
 
     private sealed record Pending(OutboxDelivery Delivery, long SourceOrdering, int Index, string SourcePid, long SourceSeq);
@@ -60,6 +61,7 @@ public sealed class JournalAuditor
     private readonly List<AuditFinding> _findings = [];
     private ValidatorSetState _validators = ValidatorSetState.Empty;
     private EmissionState _emission = EmissionState.Empty;
+    private RegistryOptions _registry;
     private BigInteger _genesis, _emitted, _burned, _held, _inFlight, _imbalance;
     private DateTimeOffset _lastAt = DateTimeOffset.UnixEpoch;
 
@@ -158,6 +160,8 @@ public sealed class JournalAuditor
             var spec = new GenesisSpec(g.Allocations);
             if (spec.Hash != g.Hash || spec.Total != g.Total)
                 Find(AuditRules.Genesis, row, $"the allocations hash to {spec.Hash} and total {spec.Total}; the event says {g.Hash} and {g.Total}");
+            // The genesis names the network: its agents' rounds carry its tag.
+            _registry = _registry with { NetworkTag = NetworkIdentity.TagOf(settings.Verifier.Domain, g.Hash) };
             AddDeliveries(row, g);
             return;
         }
@@ -231,7 +235,7 @@ public sealed class JournalAuditor
                 switch (e)
                 {
                     case AgentOperationRequested when envelope is not null && command is IAgentCommand agentCommand:
-                        return (AgentRules.Decide(agent, agentCommand, envelope, settings.Registry), $"{envelope.Type} {Short(envelope.Digest)}");
+                        return (AgentRules.Decide(agent, agentCommand, envelope, _registry), $"{envelope.Type} {Short(envelope.Digest)}");
                     case AgentValidated:
                         var conclude = Consume(row, kind, id, m => m is ConcludeValidation c && c.Stamp == ((AgentValidated)e).Stamp);
                         return conclude is null ? (null, "no round's verdict was owed to this agent") : (AgentRules.Conclude(agent, (ConcludeValidation)conclude), "the round's verdict");
@@ -422,7 +426,7 @@ public sealed class JournalAuditor
                     _stepEvents[envelope.Digest] = _stepEvents.GetValueOrDefault(envelope.Digest, []).Add(EntityIds.EventId(row.PersistenceId, row.SequenceNr));
                 break;
             case EntityKind.Agent:
-                _agents[id] = (_agents.GetValueOrDefault(id) ?? AgentState.Empty(id)).Apply(e, settings.Registry);
+                _agents[id] = (_agents.GetValueOrDefault(id) ?? AgentState.Empty(id)).Apply(e, _registry);
                 break;
             case EntityKind.Round:
                 _rounds[id] = (_rounds.GetValueOrDefault(id) ?? RoundState.Empty(id)).Apply(e);

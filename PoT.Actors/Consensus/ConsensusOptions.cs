@@ -20,6 +20,10 @@ public sealed record ConsensusOptions(
     public static ConsensusOptions FromConfig(Config pot)
     {
         var c = pot.GetConfig("consensus");
+        // A validator can report its own equivocation from a second address: the bounty must stay well below the slash
+        // so that doing so always costs it most of what is slashed (docs/security.md).
+        if (c.GetInt("equivocation-bounty-bps") > MaxEquivocationBountyBps)
+            throw new ConfigurationException($"pot.consensus.equivocation-bounty-bps must be at most {MaxEquivocationBountyBps} (half the slash)");
         return new ConsensusOptions(
             UInt128.Parse(c.GetString("min-validator-stake"), CultureInfo.InvariantCulture),
             c.GetInt("committee-size"),
@@ -37,6 +41,9 @@ public sealed record ConsensusOptions(
             c.GetInt("snapshot-every"),
             c.GetTimeSpan("finalized-idle-timeout"));
     }
+
+    /// <summary>The largest bounty, in basis points of the slashed stake, a network may pay for proving an equivocation.</summary>
+    public const int MaxEquivocationBountyBps = 5000;
 
     private static int Bps(Config c, string key)
     {

@@ -41,6 +41,9 @@ public sealed record PotSettings(
 {
     public Config Pot => Config.GetConfig("pot");
 
+    /// <summary>The network this node belongs to, known once its genesis is (<see cref="NetworkIdentity"/>).</summary>
+    public NetworkIdentity Network { get; init; } = new();
+
     /// <summary>A new, open connection to the node's database (the SQLite file, or PostgreSQL), for what reads and
     /// writes it outside Akka.Persistence: the journal page reader and the read models.</summary>
     public System.Data.Common.DbConnection Connect()

@@ -14,7 +14,7 @@ public static class RegistryHosting
         return builder.WithShardRegion<AgentRegion>("agent",
             (_, registry) => entityId => AgentActor.PropsFor(entityId, settings.Registry,
                 new AgentDependencies(registry.Get<AccountRegion>(), registry.Get<ValidatorSetRegion>(), settings.AccountCheckTimeout,
-                    settings.Consensus.MinCommitteeSize, proofs.Admit), settings.Tasks, clock),
+                    settings.Consensus.MinCommitteeSize, proofs.Admit, settings.Network), settings.Tasks, clock),
             new PotMessageExtractor(settings.NumberOfShards),
             LedgerHosting.ShardOptions(settings))
         .WithActors((system, registry) =>

@@ -59,7 +59,8 @@ public sealed class AgentActor : PotEntity<AgentState>
             Wait(signed.CommandId, Sender);
             return;
         }
-        var decision = AgentRules.Decide(State, command, signed.Envelope, _options);
+        var options = _dependencies.Network?.Tag is { } tag ? _options with { NetworkTag = tag } : _options;
+        var decision = AgentRules.Decide(State, command, signed.Envelope, options);
         if (decision is not Decision.Accept accept)
         {
             Sender.Tell(decision is Decision.Reject r ? r.Error : ((Decision.AlreadyDone)decision).Receipt);

@@ -15,8 +15,9 @@ namespace PoT.Registry;
 /// </summary>
 /// <param name="ProofProblem">Why a proof (kind, hash) cannot be judged: not stored, unreadable, or over the limits
 /// (<see cref="PoT.Proofs.ProofChecker.Admit"/>); null when it can.</param>
+/// <param name="Network">The node's network, whose tag the agent's rounds carry (none yet: no round can open).</param>
 public sealed record AgentDependencies(IActorRef Accounts, IActorRef ValidatorSet, TimeSpan Timeout, int MinCommitteeSize,
-    Func<string, HexBytes, PoT.Proofs.ProofProblem?>? ProofProblem = null)
+    Func<string, HexBytes, PoT.Proofs.ProofProblem?>? ProofProblem = null, NetworkIdentity? Network = null)
 {
     public async Task<object> DryRun(Signed signed)
     {

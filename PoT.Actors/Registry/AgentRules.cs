@@ -62,7 +62,10 @@ public static partial class AgentRules
             DeregisterAgent when s.Status == AgentStatus.Validating =>
                 Rejected(ErrorCodes.ValidationInProgress, $"round {s.ActiveRound} is judging agent '{s.AgentId}': its stake stays until the verdict"),
             DeregisterAgent => Emit(new AgentDeregistrationRequested()),
-            SubmitTrainingProof p => ProofProblem(p, options) ?? Emit(new TrainingProofSubmitted(s.NextRoundId, p.ProofKind, p.ProofHash, p.ProofUri)),
+            SubmitTrainingProof when options.NetworkTag is null =>
+                Rejected(ErrorCodes.Unavailable, "this node has no genesis yet, so no network to open a round on; retry once it has one"),
+            SubmitTrainingProof p => ProofProblem(p, options)
+                ?? Emit(new TrainingProofSubmitted(s.NextRoundId(options.NetworkTag!), p.ProofKind, p.ProofHash, p.ProofUri)),
             _ => Rejected(ErrorCodes.UnknownCommandType, $"{command.GetType().Name} is not an agent command")
         };
     }

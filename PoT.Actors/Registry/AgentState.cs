@@ -39,9 +39,8 @@ public sealed record AgentState(
 {
     public static AgentState Empty(string agentId) => new(agentId, AgentStatus.Unregistered, null, null, UInt128.Zero, null, [], 0, null, null, 0);
 
-    /// <summary>The id the agent's next validation round gets: "{agentId}.{n}".</summary>
-    [Newtonsoft.Json.JsonIgnore]
-    public string NextRoundId => $"{AgentId}.{RoundsRequested + 1}";
+    /// <summary>The id the agent's next validation round gets on network <paramref name="networkTag"/>.</summary>
+    public string NextRoundId(string networkTag) => PoT.Consensus.RoundIds.Of(AgentId, RoundsRequested + 1, networkTag);
 
     [Newtonsoft.Json.JsonIgnore]
     public string PersistenceId => EntityIds.PersistenceId(EntityKind.Agent, AgentId);

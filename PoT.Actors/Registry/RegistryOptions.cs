@@ -3,7 +3,8 @@ using Akka.Configuration;
 
 namespace PoT.Registry;
 
-/// <summary>Registry parameters (hocon/pot.conf, pot.registry).</summary>
+/// <summary>Registry parameters (hocon/pot.conf, pot.registry), and the tag of the network the agents' rounds open on
+/// (<see cref="PoT.Protocol.NetworkIdentity"/>; null while the node has no genesis: no round can open).</summary>
 public sealed record RegistryOptions(
     UInt128 MinProviderStake,
     int MaxCapabilities,
@@ -12,7 +13,8 @@ public sealed record RegistryOptions(
     int ReceiptWindow,
     int SnapshotEvery,
     System.Collections.Immutable.ImmutableArray<string> ProofKinds,
-    UInt128 MinPricePerCall)
+    UInt128 MinPricePerCall,
+    string? NetworkTag = null)
 {
     public static RegistryOptions FromConfig(Config pot) => new(
         UInt128.Parse(pot.GetString("registry.min-provider-stake"), CultureInfo.InvariantCulture),

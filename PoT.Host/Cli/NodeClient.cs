@@ -43,6 +43,14 @@ public sealed class NodeClient(Uri node) : IDisposable
             BigInteger.Parse((string)domain["chainId"]!), Address.Parse((string)domain["verifyingContract"]!));
     }
 
+    /// <summary>The tag of the node's network (GET /health: networkTag), which round ids end with.</summary>
+    public async Task<string> NetworkTag()
+    {
+        var (status, body) = await Get("/health");
+        return (string?)body["networkTag"] ?? throw new InvalidOperationException(
+            $"the node names no network yet (HTTP {status}: it has no genesis); give the round id in full, with its \"@…\"");
+    }
+
     /// <summary>The account's next nonce (0 for an account the node has never seen).</summary>
     public async Task<ulong> NextNonce(Address account)
     {

@@ -43,7 +43,10 @@ public static class SendCommand
             Description = "The proof: a bundle from `pot proof train|pack-zk` (its hash is the proof hash), or any file (its keccak256)"
         };
         var proofUri = new Option<string>("--proof-uri") { Description = "Where validators fetch the proof package", Required = true };
-        var round = new Option<string>("--round") { Description = "Round id, e.g. summarizer-1.1", Required = true };
+        var round = new Option<string>("--round")
+        {
+            Description = "Round id, e.g. summarizer-1.1 (the node's network tag, \"@…\", is added when missing)", Required = true
+        };
         var verdict = new Option<string>("--verdict") { Description = "approve or reject", Required = true };
         var score = new Option<string>("--score") { Description = "Score from 0 to 1 (up to 6 decimals)", Required = true };
         var saltDir = new Option<string>("--salt-dir")
@@ -78,14 +81,13 @@ public static class SendCommand
             Verb("submit-proof", "Submit a proof of training for one of your agents: opens a validation round", [agent, proofKind, proofHash, proofFile, proofUri],
                 (p, a, n) => new SubmitTrainingProof(a, p.GetValue(agent)!, p.GetValue(proofKind)!, ProofHash(p.GetValue(proofHash), p.GetValue(proofFile), p.GetValue(proofKind)!),
                     p.GetValue(proofUri)!, n)),
-            Verb("commit", "Commit a sealed vote in a round (the salt is kept in --salt-dir for the reveal)", [round, verdict, score, saltDir],
-                (p, a, _) => Votes.Commit(a, p.GetValue(round)!, p.GetValue(verdict)!, p.GetValue(score)!, p.GetValue(saltDir)!), needsNonce: false),
-            Verb("reveal", "Reveal the vote committed in a round (reads the salt kept by `commit`)", [round, saltDir],
-                (p, a, _) => Votes.Reveal(a, p.GetValue(round)!, p.GetValue(saltDir)!), needsNonce: false),
-            Verb("report-equivocation", "Prove that a validator signed two different votes in a round (you get the bounty)",
-                [round, validator, first, second],
-                (p, a, _) => Votes.Report(a, p.GetValue(round)!, Address.Parse(p.GetValue(validator)!), p.GetValue(first)!, p.GetValue(second)!),
-                needsNonce: false)
+            RoundVerb("commit", "Commit a sealed vote in a round (the salt is kept in --salt-dir for the reveal)", round, [verdict, score, saltDir],
+                (p, a, roundId) => Votes.Commit(a, roundId, p.GetValue(verdict)!, p.GetValue(score)!, p.GetValue(saltDir)!)),
+            RoundVerb("reveal", "Reveal the vote committed in a round (reads the salt kept by `commit`)", round, [saltDir],
+                (p, a, roundId) => Votes.Reveal(a, roundId, p.GetValue(saltDir)!)),
+            RoundVerb("report-equivocation", "Prove that a validator signed two different votes in a round (you get the bounty)",
+                round, [validator, first, second],
+                (p, a, roundId) => Votes.Report(a, roundId, Address.Parse(p.GetValue(validator)!), p.GetValue(first)!, p.GetValue(second)!))
         };
     }
 
@@ -99,9 +101,20 @@ public static class SendCommand
         _ => throw new ArgumentException("give the proof as --proof-hash 0x… or --proof-file FILE")
     };
 
+    /// <summary>A vote verb: signs what <paramref name="build"/> makes for the round <c>--round</c> names, completed with the
+    /// node's network tag when the user gave it without (votes carry no nonce; the tag binds them to their network).</summary>
+    private static Command RoundVerb(string name, string description, Option<string> round, Option[] options,
+        Func<ParseResult, Address, string, ISignedMessage> build) =>
+        Verb(name, description, [round, .. options], (p, a, _, tag) => build(p, a, PoT.Consensus.RoundIds.Complete(p.GetValue(round)!, tag)),
+            needsNonce: false, needsNetwork: true);
+
     /// <summary>A verb that signs what <paramref name="build"/> makes and posts it to <paramref name="path"/>.</summary>
     internal static Command Verb(string name, string description, Option[] options, Func<ParseResult, Address, ulong, ISignedMessage> build,
-        bool needsNonce = true, string path = "/v1/commands")
+        bool needsNonce = true, string path = "/v1/commands") =>
+        Verb(name, description, options, (p, a, n, _) => build(p, a, n), needsNonce, needsNetwork: false, path);
+
+    private static Command Verb(string name, string description, Option[] options, Func<ParseResult, Address, ulong, string?, ISignedMessage> build,
+        bool needsNonce, bool needsNetwork, string path = "/v1/commands")
     {
         var command = new Command(name, description) { KeyOption, PasswordOption, NodeOption, NonceOption, DryRunOption };
         foreach (var option in options) command.Options.Add(option);
@@ -111,7 +124,8 @@ public static class SendCommand
             using var node = new NodeClient(new Uri(parse.GetValue(NodeOption)!));
             var verifier = new CommandVerifier(CommandCatalog.Pot, await node.Domain());
             var nonce = parse.GetValue(NonceOption) ?? (needsNonce ? await node.NextNonce(key.Address) : 0);
-            var signed = verifier.Sign(build(parse, key.Address, nonce), key);
+            var tag = needsNetwork ? await node.NetworkTag() : null;
+            var signed = verifier.Sign(build(parse, key.Address, nonce, tag), key);
             var envelope = CommandVerifier.WireEnvelope(signed.Envelope);
             if (parse.GetValue(DryRunOption))
             {

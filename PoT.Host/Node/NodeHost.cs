@@ -66,8 +66,19 @@ public static class NodeHost
         app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
             .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses.ToList() ?? [];
 
-    /// <summary>Mints the genesis file the first time one exists; refuses a file that differs from the recorded one.</summary>
+    /// <summary>Mints the genesis file the first time one exists; refuses a file that differs from the recorded one. The
+    /// genesis names the network (<see cref="NetworkIdentity"/>): from here on rounds can open.</summary>
     public static async Task<GenesisState> ApplyGenesis(WebApplication app, PotSettings settings, ILogger log)
+    {
+        if (NetworkIdentity.IsDevelopment(settings.Domain))
+            log.LogWarning("This node signs and verifies on the development domain (chain id 31337, verifying contract 0x0): every " +
+                           "network left on it accepts the others' signatures. Set pot.domain for a real network (docs/operations.md).");
+        var state = await Genesis(app, settings, log);
+        if (state.Hash is { } hash) settings.Network.Set(settings.Domain, hash);
+        return state;
+    }
+
+    private static async Task<GenesisState> Genesis(WebApplication app, PotSettings settings, ILogger log)
     {
         var genesis = app.Services.GetRequiredService<ActorRegistry>().Get<GenesisSingleton>();
         if (settings.GenesisFile is not { } file || !File.Exists(file))

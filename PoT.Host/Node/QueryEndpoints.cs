@@ -59,6 +59,7 @@ public static class QueryEndpoints
 
         app.MapGet("/v1/rounds/{id}", async (string id, ActorRegistry actors, PotSettings settings, CancellationToken ct) =>
         {
+            id = RoundIds.Complete(id, settings.Network.Tag);
             if (RoundIds.Problem(id) is { } problem) return ApiErrors.Error(ErrorCodes.InvalidField, problem);
             var view = await actors.Get<RoundRegion>().Ask<RoundView>(new ShardingEnvelope(id, new GetRound(id)), settings.AskTimeout, ct);
             return view.Exists ? ApiErrors.Json(view) : ApiErrors.Error(ErrorCodes.UnknownRound, $"round {id} was never opened");
@@ -90,7 +91,11 @@ public static class QueryEndpoints
                 ["cluster"] = member.Status.ToString().ToLowerInvariant(),
                 ["persistence"] = settings.PersistenceProvider,
                 ["genesis"] = genesis.Hash,
-                ["supply"] = genesis.Total.ToString()
+                ["supply"] = genesis.Total.ToString(),
+                // Round ids end in "@{networkTag}"; on the development domain every network accepts the others' signatures.
+                ["networkTag"] = settings.Network.Tag,
+                ["domain"] = settings.Domain.ToJson(),
+                ["developmentDomain"] = NetworkIdentity.IsDevelopment(settings.Domain)
             }, up ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
         });
         return app;

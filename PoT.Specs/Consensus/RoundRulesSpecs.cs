@@ -26,7 +26,7 @@ public sealed class RoundRulesSpecs
     public void A_submitted_proof_opens_a_round_with_a_committee_drawn_from_the_set()
     {
         var round = _s.OpenRound();
-        Assert.Equal("agent-1.1", round);
+        Assert.Equal($"agent-1.1@{Net.NetworkTag}", round);
         Assert.Equal(AgentStatus.Validating, Net.Agent(ConsensusScenario.AgentId).Status);
         var opening = Net.Round(round).Opening!;
         Assert.Equal(5, opening.Committee.Length);
@@ -85,7 +85,7 @@ public sealed class RoundRulesSpecs
         Assert.Equal(RoundVerdict.NoQuorum, Net.Round(round).Outcome!.Verdict);
         AssertConserved();
         Assert.Equal(AgentStatus.Pending, Net.Agent(ConsensusScenario.AgentId).Status);
-        Assert.Equal("agent-1.2", _s.OpenRound("second try"));
+        Assert.Equal($"agent-1.2@{Net.NetworkTag}", _s.OpenRound("second try"));
     }
 
     [Fact]

@@ -60,7 +60,8 @@ public sealed class ConsensusNodeSpecs : IDisposable
     {
         await using var node = await Start(withGenesis: true);
         var round = await OpenRound(node);
-        Assert.Equal("agent-1.1", round);
+        Assert.Equal($"agent-1.1@{node.Settings.Network.Tag}", round);
+        Assert.Equal(round, (string)(await node.Get("/v1/rounds/agent-1.1")).Body["roundId"]!); // a client may leave the tag out
         var opened = (await node.Get($"/v1/rounds/{round}")).Body;
         Assert.Equal(("commit", 4), ((string)opened["phase"]!, ((JArray)opened["votes"]!).Count));
 
@@ -179,7 +180,10 @@ public sealed class ConsensusNodeSpecs : IDisposable
         var round = await OpenRound(node);
         var outsider = EthKey.FromSeed("outsider");
         Assert.Equal((409, ErrorCodes.NotCommitteeMember), await Code(node.Send(new CommitVote(outsider.Address, round, HexBytes.From(Keccak.Hash([1]))), outsider)));
-        Assert.Equal((404, ErrorCodes.UnknownRound), await Code(node.Send(new CommitVote(Validators[0].Address, "agent-1.5", HexBytes.From(Keccak.Hash([1]))), Validators[0])));
+        Assert.Equal((404, ErrorCodes.UnknownRound), await Code(node.Send(new CommitVote(Validators[0].Address, $"agent-1.5@{node.Settings.Network.Tag}",
+            HexBytes.From(Keccak.Hash([1]))), Validators[0])));
+        // A signed vote names its round in full: the network's tag is part of what the validator signs.
+        Assert.Equal((400, ErrorCodes.InvalidField), await Code(node.Send(new CommitVote(Validators[0].Address, "agent-1.1", HexBytes.From(Keccak.Hash([1]))), Validators[0])));
         Assert.Equal((400, ErrorCodes.InvalidField), await Code(node.Send(new CommitVote(Validators[0].Address, "no dots", HexBytes.From(Keccak.Hash([1]))), Validators[0])));
         Assert.Equal((404, ErrorCodes.UnknownRound), await Code(node.Get("/v1/rounds/agent-1.9")));
 

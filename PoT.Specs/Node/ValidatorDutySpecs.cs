@@ -117,8 +117,8 @@ public sealed class ValidatorDutySpecs : IDisposable
 
         var view = await Submit(node, Keys.Alice, SgdStepProof.Kind, await Upload(node, proof));
 
-        Assert.True((string)view["roundId"]! == "agent-1.1" && SgdStepClaim.RoundField("agent-1.1") == proof.Claim.Round,
-            $"the committed proof is for round agent-1.1, the node opened {view["roundId"]}: regenerate it (zk/gen_input.js --round)");
+        Assert.True((string)view["roundId"]! == ZkFiles.Round && SgdStepClaim.RoundField(ZkFiles.Round) == proof.Claim.Round,
+            $"the committed proof is for round {ZkFiles.Round}, the node opened {view["roundId"]}: prove the samples again (zk/samples.sh, gen_input.js --round)");
         Assert.Equal("approved", (string)view["verdict"]!);
         // Every duty voted the model's R² on its own challenge set, exactly as the verifier computes it for that validator.
         var options = PotConfig.Load().Proofs;
@@ -127,7 +127,7 @@ public sealed class ValidatorDutySpecs : IDisposable
         Assert.Equal(4, votes.Count);
         foreach (var vote in votes)
         {
-            var check = new ProofCheck("agent-1.1", SgdStepProof.Kind, proof.Hash(), Keys.Alice.Address, "agent-1", seed, vote.Validator);
+            var check = new ProofCheck(ZkFiles.Round, SgdStepProof.Kind, proof.Hash(), Keys.Alice.Address, "agent-1", seed, vote.Validator);
             Assert.Equal(SgdStepVerifier.Verify(SgdStepCircuit.VerificationKey, proof, check, new HashSet<HexBytes>(), options.SgdStep, options.LinearTasks).Score,
                 vote.Score);
         }

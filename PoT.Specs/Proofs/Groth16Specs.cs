@@ -106,8 +106,9 @@ public sealed class Groth16Specs
     public void The_committed_proof_is_bound_to_agent_1_in_its_first_round()
     {
         Assert.Equal(SgdStepClaim.AgentField("agent-1"), Committed.Claim.Agent);
-        Assert.Equal(SgdStepClaim.RoundField("agent-1.1"), Committed.Claim.Round);
-        Assert.NotEqual(SgdStepClaim.RoundField("agent-1.2"), Committed.Claim.Round);
+        Assert.Equal(SgdStepClaim.RoundField(ZkFiles.Round), Committed.Claim.Round);
+        Assert.NotEqual(SgdStepClaim.RoundField("agent-1.2@acecab071d5c"), Committed.Claim.Round);
+        Assert.NotEqual(SgdStepClaim.RoundField("agent-1.1"), Committed.Claim.Round);
     }
 
     [Theory]

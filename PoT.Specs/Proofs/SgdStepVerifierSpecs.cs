@@ -18,7 +18,7 @@ public sealed class SgdStepVerifierSpecs
     private static readonly HexBytes Seed = HexBytes.From(Keccak.Hash([42]));
 
     private static ProofCheck Check(Address? provider = null, Address? validator = null) =>
-        new("agent-1.1", SgdStepProof.Kind, Committed.Hash(), provider ?? Keys.Alice.Address, "agent-1", Seed, validator ?? Keys.Carol.Address);
+        new(ZkFiles.Round, SgdStepProof.Kind, Committed.Hash(), provider ?? Keys.Alice.Address, "agent-1", Seed, validator ?? Keys.Carol.Address);
 
     private static ProofVerdict Verify(SgdStepProof proof, ProofCheck? check = null, SgdStepPolicy? policy = null) =>
         SgdStepVerifier.Verify(SgdStepCircuit.VerificationKey, proof, check ?? Check(), new HashSet<HexBytes>(), policy ?? Options.SgdStep, Options.LinearTasks);

@@ -20,12 +20,13 @@ public sealed class ConsensusScenario
     public const string AgentId = "agent-1";
     public const ulong AgentStake = 10_000;
 
-    public ConsensusScenario(int validators = 5, Func<int, ulong>? stakeOf = null, ConsensusOptions? options = null)
+    /// <param name="reporterGenesis">The reporter's genesis allocation: two scenarios that differ in it are two networks.</param>
+    public ConsensusScenario(int validators = 5, Func<int, ulong>? stakeOf = null, ConsensusOptions? options = null, ulong reporterGenesis = 1)
     {
         Validators = [.. Enumerable.Range(0, validators).Select(i => EthKey.FromSeed($"validator-{i}"))];
         Net = new InMemoryNetwork(Rules.Ledger, Rules.Registry, options ?? Rules.Consensus, Rules.Start, Rules.Emission);
         Net.MintGenesis(new GenesisSpec([
-            new GenesisAllocation(Provider.Address, 1_000_000), new GenesisAllocation(Reporter.Address, 1),
+            new GenesisAllocation(Provider.Address, 1_000_000), new GenesisAllocation(Reporter.Address, reporterGenesis),
             .. Validators.Select(v => new GenesisAllocation(v.Address, 1_000_000))
         ]));
         for (var i = 0; i < Validators.Count; i++)

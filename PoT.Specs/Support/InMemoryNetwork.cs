@@ -49,9 +49,14 @@ public sealed class InMemoryNetwork(LedgerOptions ledger, RegistryOptions regist
 
     public Signed Sign(ISignedMessage message, EthKey key) => _verifier.Sign(message, key);
 
+    /// <summary>The tag this network's round ids end with (known from its genesis).</summary>
+    public string? NetworkTag => registry.NetworkTag;
+
     public void MintGenesis(GenesisSpec spec)
     {
         Genesis = spec.Total;
+        // The genesis names the network: its rounds carry the tag, as a node's do once it has minted.
+        registry = registry with { NetworkTag = NetworkIdentity.TagOf(Domain, spec.Hash) };
         foreach (var a in spec.Allocations) Record(EntityKind.Account, a.Address.Value, [new GenesisMinted(a.Amount, spec.Hash)], null);
         TickEmission();
     }

@@ -11,7 +11,11 @@ public static class ZkFiles
     /// <summary>The task both committed samples were trained for (zk/gen_input.js mirrors its function).</summary>
     public const string Task = "linear-2";
 
-    /// <summary>The honest sample (zk/build): Alice's proof for agent-1 in round agent-1.1, with the model it opens.</summary>
+    /// <summary>The round both samples are bound to: agent-1's first round on the network of ValidatorDutySpecs (its
+    /// genesis and the development domain make the tag). zk/samples.sh proves them again if round ids change.</summary>
+    public const string Round = "agent-1.1@acecab071d5c";
+
+    /// <summary>The honest sample (zk/build): Alice's proof for agent-1 in round <see cref="Round"/>, with the model it opens.</summary>
     public static SgdStepProof Committed() => Bundle("build");
 
     /// <summary>The useless sample (zk/build/useless): the same binding, an honest step from zero weights.</summary>
