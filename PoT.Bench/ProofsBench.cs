@@ -85,7 +85,7 @@ public static class ProofsBench
         var verdicts = new List<double>();
         for (var i = 0; i < zkRuns; i++)
         {
-            var check = new ProofCheck("agent-1.1", SgdStepProof.Kind, proof.Hash(), EthKey.FromSeed("alice").Address, "agent-1",
+            var check = new ProofCheck(File.ReadAllText(Path.Combine(root, "zk", "build", "sample-round.txt")).Trim(), SgdStepProof.Kind, proof.Hash(), EthKey.FromSeed("alice").Address, "agent-1",
                 HexBytes.From(Keccak.Hash([(byte)i])), EthKey.FromSeed($"bench-validator-{i}").Address);
             var stopwatch = Stopwatch.StartNew();
             var verdict = SgdStepVerifier.Verify(key, proof, check, new HashSet<HexBytes>(), options.SgdStep, options.LinearTasks);

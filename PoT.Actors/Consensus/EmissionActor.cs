@@ -14,23 +14,14 @@ public sealed class EmissionActor : PotEntity<EmissionState>
         : base(EntityIds.PersistenceId(EntityKind.Emission, EmissionIds.EntityId), EmissionState.Empty, options.SnapshotEvery, clock)
     {
         _options = options;
-        Command<RecordJudgement>(Deliver);
-        Command<RecordUsage>(Deliver);
+        Command<RecordJudgement>(delivery => AcknowledgeDelivery(EmissionRules.Decide(State, delivery)));
+        Command<RecordUsage>(delivery => AcknowledgeDelivery(EmissionRules.Decide(State, delivery)));
         Command<CloseEpoch>(_ =>
         {
             var now = Clock.GetUtcNow();
             if (EmissionRules.Close(State, now, _options.Schedule) is Decision.Accept accept) PersistDecided(accept.Events, now, null, _ => { });
         });
         Command<GetEmission>(_ => Sender.Tell(EmissionView.Of(State)));
-    }
-
-    private void Deliver(IPotMessage delivery)
-    {
-        var relay = Sender;
-        if (EmissionRules.Decide(State, delivery) is Decision.Accept accept)
-            PersistDecided(accept.Events, Clock.GetUtcNow(), null, _ => relay.Tell(DeliveryAck.Instance));
-        else
-            relay.Tell(DeliveryAck.Instance);
     }
 
     protected override EmissionState Evolve(EmissionState state, PotEvent e) => state.Apply(e);

@@ -20,14 +20,7 @@ public sealed class ValidatorSetActor : PotEntity<ValidatorSetState>
         Command<GetValidators>(_ => Sender.Tell(new ValidatorSetView(State.Version, _options.MinValidatorStake, _options.MaxMisses, State.Validators)));
     }
 
-    private void Deliver(IPotMessage delivery)
-    {
-        var relay = Sender;
-        if (ValidatorSetRules.Decide(State, delivery, _options) is Decision.Accept accept)
-            PersistDecided(accept.Events, Clock.GetUtcNow(), null, _ => relay.Tell(DeliveryAck.Instance));
-        else
-            relay.Tell(DeliveryAck.Instance);
-    }
+    private void Deliver(IPotMessage delivery) => AcknowledgeDelivery(ValidatorSetRules.Decide(State, delivery, _options));
 
     protected override ValidatorSetState Evolve(ValidatorSetState state, PotEvent e) => state.Apply(e);
 

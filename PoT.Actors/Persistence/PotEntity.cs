@@ -96,4 +96,15 @@ public abstract class PotEntity<TState> : ReceivePersistentActor where TState : 
             if (index == sealedEvents.Count) onPersisted(ids.MoveToImmutable());
         });
     }
+
+    /// <summary>A relay delivery decided by the entity's rule: persists what it decided (nothing for a redelivery) and
+    /// acknowledges it to the relay once durable.</summary>
+    protected void AcknowledgeDelivery(Decision decision)
+    {
+        var relay = Sender;
+        if (decision is Decision.Accept accept)
+            PersistDecided(accept.Events, Clock.GetUtcNow(), null, _ => relay.Tell(DeliveryAck.Instance));
+        else
+            relay.Tell(DeliveryAck.Instance);
+    }
 }

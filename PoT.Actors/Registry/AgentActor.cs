@@ -36,14 +36,8 @@ public sealed class AgentActor : PotEntity<AgentState>
             : new CommandRejected(ErrorCodes.NoValidators, $"round {result.RoundId} could not open: {result.Reason}")));
         Command<ConcludeValidation>(conclusion => Complete(AgentRules.Conclude(State, conclusion), null));
         Command<GetAgent>(_ => Sender.Tell(AgentView.Of(State)));
-        Command<PoT.Orchestration.RecordAgentCall>(call =>
-        {
-            // A call a task reports for the SLA window; not part of any operation in flight.
-            var relay = Sender;
-            if (PoT.Orchestration.SlaRules.Record(State, call, _tasks) is Decision.Accept accept)
-                PersistDecided(accept.Events, Clock.GetUtcNow(), null, _ => relay.Tell(DeliveryAck.Instance));
-            else relay.Tell(DeliveryAck.Instance);
-        });
+        // A call a task reports for the SLA window; not part of any operation in flight.
+        Command<PoT.Orchestration.RecordAgentCall>(call => AcknowledgeDelivery(PoT.Orchestration.SlaRules.Record(State, call, _tasks)));
     }
 
     private void OnSigned(Signed signed)

@@ -30,11 +30,11 @@ public sealed class ZkProofAttackSpecs : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private static ProofCheck Round(IProofBundle bundle, string agentId = "agent-1", string roundId = ZkFiles.Round) =>
-        new(roundId, SgdStepProof.Kind, bundle.Hash(), Keys.Alice.Address, agentId, Seed, Keys.Carol.Address);
+    private static ProofCheck Round(IProofBundle bundle, string agentId = "agent-1", string? roundId = null) =>
+        new(roundId ?? ZkFiles.Round, SgdStepProof.Kind, bundle.Hash(), Keys.Alice.Address, agentId, Seed, Keys.Carol.Address);
 
     /// <summary>Stores the bundle (as a provider's upload does) and checks it as a validator's duty does.</summary>
-    private ProofVerdict Submit(SgdStepProof bundle, JudgedProofs? judged = null, string agentId = "agent-1", string roundId = ZkFiles.Round)
+    private ProofVerdict Submit(SgdStepProof bundle, JudgedProofs? judged = null, string agentId = "agent-1", string? roundId = null)
     {
         _store.Put(bundle);
         return new ProofChecker(_store, Options).Check(Round(bundle, agentId, roundId), judged ?? JudgedProofs.None);

@@ -12,8 +12,8 @@ public static class ZkFiles
     public const string Task = "linear-2";
 
     /// <summary>The round both samples are bound to: agent-1's first round on the network of ValidatorDutySpecs (its
-    /// genesis and the development domain make the tag). zk/samples.sh proves them again if round ids change.</summary>
-    public const string Round = "agent-1.1@acecab071d5c";
+    /// genesis and the development domain make the tag), as zk/samples.sh wrote it when it proved them.</summary>
+    public static string Round => File.ReadAllText(Zk("build/sample-round.txt")).Trim();
 
     /// <summary>The honest sample (zk/build): Alice's proof for agent-1 in round <see cref="Round"/>, with the model it opens.</summary>
     public static SgdStepProof Committed() => Bundle("build");
