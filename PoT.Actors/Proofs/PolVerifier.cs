@@ -47,8 +47,7 @@ public static class PolVerifier
             new(false, code, reason, 0, intervals.IsDefault ? [] : intervals, steps, m.TotalSteps, stopwatch.Elapsed, maxDistance);
 
         if (m.Version != ProofManifest.Kind) return Reject("wrong-proof-kind", $"version {m.Version}, expected {ProofManifest.Kind}");
-        if (m.Provider != provider) return Reject("not-bound-to-provider", $"the proof names {m.Provider}, the round's provider is {provider}");
-        if (m.AgentId != agentId) return Reject("wrong-agent", $"the proof is for agent '{m.AgentId}', the round judges '{agentId}'");
+        if (ProofBinding.Problem(m, provider, agentId) is { } unbound) return Reject(unbound.Code, unbound.Message);
         if (seenProofs.Contains(m.Hash())) return Reject("replayed-proof", $"proof {m.Hash()} was already submitted in an earlier round");
         if (ProofAdmission.Problem(source, policy) is { } problem) return Reject(problem.Code, problem.Message);
         if (m.TotalSteps < requirements.MinSteps)

@@ -89,11 +89,10 @@ public static class ProofAdmission
         var scheduled = (long)plan.Epochs * m.DatasetRows;
         if (scheduled > limits.MaxScheduledRows)
             return OverBudget($"{plan.Epochs} epochs × {m.DatasetRows} rows = {scheduled} scheduled rows; at most {limits.MaxScheduledRows}");
-        var steps = (long)plan.Epochs * ((m.DatasetRows + plan.BatchSize - 1) / plan.BatchSize);
+        var steps = plan.Steps(m.DatasetRows);
         if (m.TotalSteps != steps) return Malformed($"totalSteps: {m.TotalSteps}, but {plan.Epochs} epochs of {m.DatasetRows} rows in batches of {plan.BatchSize} make {steps}");
         if (Range(plan.CheckpointEvery, 1, int.MaxValue, "plan.checkpointEvery") is { } every) return every;
-        // A checkpoint at every k-th step from 0, and one at the last step if that is not one of them.
-        var checkpoints = steps / plan.CheckpointEvery + (steps % plan.CheckpointEvery == 0 ? 1 : 2);
+        var checkpoints = plan.Checkpoints(steps);
         if (m.Checkpoints != checkpoints) return Malformed($"checkpoints: {m.Checkpoints}, but {steps} steps checkpointed every {plan.CheckpointEvery} make {checkpoints}");
         if (checkpoints > limits.MaxCheckpoints) return OverBudget($"{checkpoints} checkpoints; at most {limits.MaxCheckpoints}");
         // The verifier re-runs at most (top + sampled) intervals of k steps, each over a batch, each touching every parameter.

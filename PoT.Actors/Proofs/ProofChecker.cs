@@ -44,14 +44,15 @@ public sealed class ProofChecker(ProofStore store, ProofsOptions options)
 
     /// <summary>Whether a round over this proof may open: a kind no verifier checks (opaque) always; otherwise the bundle
     /// must be stored, readable, and within this node's limits (<see cref="ProofAdmission"/>) — the checks a validator
-    /// would refuse it for before any work, so a provider learns of them before it spends a nonce and a bond.</summary>
-    public ProofProblem? Admit(string kind, HexBytes hash)
+    /// would refuse it for before any work, so a provider learns of them before it spends a nonce and a bond — and it
+    /// must be the submitter's proof of this agent (<see cref="ProofBinding"/>): nobody lists another's model as theirs.</summary>
+    public ProofProblem? Admit(string kind, HexBytes hash, Address provider, string agentId)
     {
         if (!ProofBundle.Kinds.Contains(kind)) return null;
         try
         {
             return store.Find(hash) is { } bundle
-                ? ProofAdmission.Problem(bundle, options.Training)
+                ? ProofBinding.Problem(bundle, provider, agentId) ?? ProofAdmission.Problem(bundle, options.Training)
                 : new ProofProblem(ErrorCodes.ProofNotFound,
                     $"no {kind} proof {hash} on this node: upload the bundle (PUT /v1/proofs, `pot proof upload`) first");
         }

@@ -25,9 +25,32 @@ public static class Prover
             Model.Step(plan.Model, weights, [.. schedule[step].Select(i => dataset.Rows[i])], plan.LearningRate);
         }
         var log = checkpoints.ToImmutable();
+        // The run declares what Declared computed beforehand: one arithmetic, so the pre-flight check cannot drift from the run.
+        System.Diagnostics.Debug.Assert(log.Length == Declared(dataset.Rows.Length, plan).Checkpoints);
         var manifest = new ProofManifest(ProofManifest.Kind, provider, agentId, task, modelName, plan, dataset.Tree().Root, dataset.Rows.Length,
             new MerkleTree(log.Select(c => c.Bytes())).Root, log.Length, schedule.Length, log[^1].WeightsHash(),
             Model.Accuracy(plan.Model, weights, evaluation?.Rows ?? dataset.Rows), tolerance, DeterminismEnvelope.Current);
         return new TrainingRecord(manifest, log, dataset);
+    }
+
+    /// <summary>What a run of <paramref name="plan"/> over <paramref name="rows"/> rows will declare — its steps and
+    /// checkpoints — computed without building the schedule, so `pot proof train` checks a plan against the validators'
+    /// limits (<see cref="ProofAdmission.ManifestProblem"/>) before it spends memory and hours on one they would refuse.
+    /// Counts beyond an int saturate (such a plan is over every limit).</summary>
+    public static (int Steps, int Checkpoints) Declared(int rows, TrainingPlan plan)
+    {
+        if (rows < 1 || plan.BatchSize < 1 || plan.Epochs < 1 || plan.CheckpointEvery < 1) return (0, 0);
+        var steps = plan.Steps(rows);
+        var checkpoints = plan.Checkpoints(steps);
+        return ((int)Math.Min(steps, int.MaxValue), (int)Math.Min(checkpoints, int.MaxValue));
+    }
+
+    /// <summary>The manifest a run would write, with zero commitments: enough for the pre-flight check.</summary>
+    public static ProofManifest Planned(int rows, TrainingPlan plan, Address provider, string agentId, string task, string modelName, double tolerance = 1e-9)
+    {
+        var (steps, checkpoints) = Declared(rows, plan);
+        var zero = HexBytes.From(new byte[32]);
+        return new ProofManifest(ProofManifest.Kind, provider, agentId, task, modelName, plan, zero, rows, zero, checkpoints, steps, zero, 0, tolerance,
+            DeterminismEnvelope.Current);
     }
 }

@@ -36,10 +36,7 @@ public static class SgdStepVerifier
                 return Refuse("malformed-proof", $"public signal {i} is not an element of the scalar field");
         if (proof.Model.Problem() is { } problem) return Refuse("malformed-proof", problem);
         var claim = proof.Claim;
-        if (claim.Provider != SgdStepClaim.AddressAsField(check.Provider))
-            return Refuse("not-bound-to-provider", $"the proof is bound to 0x{claim.Provider.ToString("x").TrimStart('0').PadLeft(40, '0')}, the round's provider is {check.Provider}");
-        if (claim.Agent != SgdStepClaim.AgentField(check.AgentId))
-            return Refuse("wrong-agent", $"the proof is bound to another agent than '{check.AgentId}', the agent this round judges");
+        if (ProofBinding.Problem(claim, check.Provider, check.AgentId) is { } unbound) return Refuse(unbound.Code, unbound.Message);
         if (claim.Round != SgdStepClaim.RoundField(check.RoundId))
             return Refuse("wrong-round", $"the proof was made for another round than '{check.RoundId}'");
         var claimKey = proof.ClaimKey();

@@ -16,6 +16,13 @@ public sealed record TrainingPlan(ModelSpec Model, double LearningRate, int Batc
     private ulong Seed(string purpose, Address provider) =>
         SplitMix64.SeedFrom(Keccak.Hash(Encoding.UTF8.GetBytes(purpose), provider.ToBytes(), SeedSalt.ToBytes()));
 
+    /// <summary>How many steps the plan takes over <paramref name="rows"/> rows (batches per epoch, rounded up, times
+    /// epochs), and how many checkpoints its log holds: one at every k-th step from 0, and one at the last step if that
+    /// is not one of them. The prover, the pre-flight check and the admission all count with these. Positive sizes only.</summary>
+    public long Steps(long rows) => Epochs * ((rows + BatchSize - 1) / BatchSize);
+
+    public long Checkpoints(long steps) => steps / CheckpointEvery + (steps % CheckpointEvery == 0 ? 1 : 2);
+
     /// <summary>The batch of every step: each epoch a Fisher–Yates permutation of the rows, cut into batches.</summary>
     public ImmutableArray<ImmutableArray<int>> Schedule(int rows, Address provider)
     {

@@ -61,6 +61,10 @@ public static class ErrorCodes
     /// <summary>A training log whose checkpoints do not match what its manifest declares (count, steps, sizes).</summary>
     public const string MalformedLog = "malformed-log";
     public const string ProofNotFound = "proof-not-found";
+    /// <summary>The proof names (or is bound to) another provider than the one submitting it or the round judging it.</summary>
+    public const string NotBoundToProvider = "not-bound-to-provider";
+    /// <summary>The proof names (or is bound to) another agent than the one submitted for.</summary>
+    public const string WrongAgent = "wrong-agent";
     /// <summary>A number in a proof (a weight, a feature, a tolerance, a learning rate) is NaN or infinite.</summary>
     public const string NonFiniteNumber = "non-finite-number";
     /// <summary>A proof declares more than the configured limits (pot.proofs.limits) or more verification work.</summary>

@@ -17,7 +17,7 @@ public static class Cli
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            Console.Error.WriteLine($"pot: {e.Message}");
+            Console.Error.WriteLine(Describe(e));
             return 1;
         }
     }
@@ -35,7 +35,7 @@ public static class Cli
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            Console.Error.WriteLine($"pot: {e.Message}");
+            Console.Error.WriteLine(Describe(e));
             return 1;
         }
     }
@@ -52,4 +52,9 @@ public static class Cli
         Console.Error.WriteLine($"pot: {(string?)body["error"]?["code"] ?? $"HTTP {status}"}: {(string?)body["error"]?["message"] ?? body.ToString()}");
         return 1;
     }
+
+    /// <summary>A refusal with a stable code (a proof's <see cref="PoT.Proofs.ProofFormatException"/>) prints the code first,
+    /// as the node's refusals do, so scripts read the same code from the CLI and from the API.</summary>
+    private static string Describe(Exception e) =>
+        e is PoT.Proofs.ProofFormatException proof ? $"pot: {proof.Code}: {proof.Message}" : $"pot: {e.Message}";
 }

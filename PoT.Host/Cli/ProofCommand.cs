@@ -59,6 +59,11 @@ public static class ProofCommand
             var plan = new TrainingPlan(modelSpec, parse.GetValue(rate), Positive(parse.GetValue(batch), "--batch"), Positive(parse.GetValue(epochs), "--epochs"),
                 Positive(parse.GetValue(every), "--checkpoint-every"),
                 parse.GetValue(salt) is { } s ? HexBytes.Parse(s) : HexBytes.From(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)));
+            // Checked before any work: a run the validators would refuse (over pot.proofs.limits, or more re-execution than
+            // they budget) is refused here with the code they would give, instead of after hours of training.
+            var planned = Prover.Planned(data.Rows.Length, plan, Address.Parse(parse.GetValue(provider)!), parse.GetValue(agent)!, taskName, parse.GetValue(model)!);
+            if (ProofAdmission.ManifestProblem(planned, settings.Proofs.Training) is { } problem)
+                throw new ProofFormatException(problem.Code, $"validators would refuse this run: {problem.Message}");
             var stopwatch = Stopwatch.StartNew();
             var reported = -1;
             var record = Prover.Train(data, plan, Address.Parse(parse.GetValue(provider)!), parse.GetValue(agent)!, taskName, parse.GetValue(model)!,

@@ -19,7 +19,7 @@ public static class ApiErrors
             or ErrorCodes.RevealTooEarly or ErrorCodes.RevealTooLate or ErrorCodes.NotCommitted or ErrorCodes.ValidatorEquivocated
             or ErrorCodes.AlreadyProven or ErrorCodes.TaskExists or ErrorCodes.TaskStopped => StatusCodes.Status409Conflict,
         ErrorCodes.NoValidators or ErrorCodes.RevealMismatch or ErrorCodes.InvalidEvidence or ErrorCodes.ProofNotFound
-            or ErrorCodes.ProofOverBudget => StatusCodes.Status422UnprocessableEntity,
+            or ErrorCodes.ProofOverBudget or ErrorCodes.NotBoundToProvider or ErrorCodes.WrongAgent => StatusCodes.Status422UnprocessableEntity,
         ErrorCodes.InsufficientFunds or ErrorCodes.InsufficientStake or ErrorCodes.StakeBelowMinimum or ErrorCodes.PriceBelowMinimum
             or ErrorCodes.UnbondingNotMatured or ErrorCodes.NothingToWithdraw or ErrorCodes.SelfTransfer
             or ErrorCodes.InvalidAmount or ErrorCodes.AmountOverflow => StatusCodes.Status422UnprocessableEntity,

@@ -74,4 +74,25 @@ public sealed class PoisonProofNodeSpecs : IDisposable
         Assert.Equal("pending", (string)agent["status"]!);
         Assert.Null((string?)agent["activeRound"]);
     }
+
+    [Theory]
+    [InlineData("another-provider", "agent-1", "not-bound-to-provider")]
+    [InlineData("poison-provider", "agent-2", "wrong-agent")]
+    public async Task A_submission_of_a_proof_naming_another_provider_or_agent_is_refused_and_spends_nothing(string prover, string agentId, string code)
+    {
+        await using var node = await Start();
+        // Someone else's model (or this provider's proof of another agent), uploaded and submitted as agent-1's: before
+        // the defence the round opened, the bond was locked and the validators spent their work on a foregone reject.
+        var stolen = Training.Honest(EthKey.FromSeed(prover).Address, agentId);
+        var hash = new ProofStore(node.Settings.Proofs.Directory).Put(stolen);
+        var nonce = await node.NextNonce(Provider.Address);
+        var balance = await node.Balance(Provider.Address);
+
+        var (status, body) = await node.Send(new SubmitTrainingProof(Provider.Address, "agent-1", ProofManifest.Kind, hash, "pot://proofs", nonce), Provider);
+
+        Assert.Equal((422, code), (status, (string)body["error"]!["code"]!));
+        Assert.Equal(nonce, await node.NextNonce(Provider.Address));
+        Assert.Equal(balance, await node.Balance(Provider.Address));
+        Assert.Null((string?)(await node.Get("/v1/agents/agent-1")).Body["activeRound"]);
+    }
 }

@@ -1,13 +1,15 @@
 using System.CommandLine;
 using PoT.Host.Cli;
 using PoT.Proofs;
+using PoT.Protocol;
 using PoT.Specs.Support;
 using Xunit;
 
 namespace PoT.Specs.Cli;
 
 /// <summary>`pot proof pack-zk`, run in process as a provider runs it: the committed snarkjs files become the bundle the
-/// specs verify, and a missing or mismatched file is one clear line and exit code 1, with nothing written.</summary>
+/// specs verify, and a missing or mismatched file is one clear line and exit code 1, with nothing written; `pot proof
+/// train` refuses a run the validators would refuse before it trains.</summary>
 public sealed class ProofCommandSpecs : IDisposable
 {
     private readonly TempDir _dir = new();
@@ -63,5 +65,22 @@ public sealed class ProofCommandSpecs : IDisposable
         Assert.Equal(1, exitCode);
         Assert.Contains("do not open the proof's commitAfter", error);
         Assert.False(File.Exists(_dir.File("zk.json")));
+    }
+
+    [Theory]
+    [InlineData("--epochs", "1001", "proof-over-budget")]
+    [InlineData("--epochs", "2000000000", "proof-over-budget")]
+    [InlineData("--learning-rate", "NaN", "non-finite-number")]
+    public void A_training_run_the_validators_would_refuse_is_refused_with_their_code_before_any_training(string option, string value, string code)
+    {
+        // Before the check, --epochs 2000000000 built a schedule of billions of batches (memory, then hours) and --epochs
+        // 1001 trained to the end, only for `verify` and every validator to refuse it.
+        var (exitCode, error) = Pot("proof", "train", "--provider", EthKey.FromSeed("cli-provider").Address.ToString(), "--agent", "a-1", "--rows", "200",
+            option, value, "-o", _dir.File("proof.json"));
+
+        Assert.Equal(1, exitCode);
+        Assert.StartsWith($"pot: {code}: validators would refuse this run", error);
+        Assert.DoesNotContain("training: step", error);
+        Assert.False(File.Exists(_dir.File("proof.json")));
     }
 }
