@@ -91,7 +91,7 @@ public static class QueryEndpoints
                 ["cluster"] = member.Status.ToString().ToLowerInvariant(),
                 ["persistence"] = settings.PersistenceProvider,
                 ["genesis"] = genesis.Hash,
-                ["supply"] = genesis.Total.ToString(),
+                ["genesisSupply"] = genesis.Total.ToString(),
                 // Round ids end in "@{networkTag}"; on the development domain every network accepts the others' signatures.
                 ["networkTag"] = settings.Network.Tag,
                 ["domain"] = settings.Domain.ToJson(),
