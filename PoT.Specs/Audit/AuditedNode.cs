@@ -66,7 +66,16 @@ public sealed class AuditedNode : IAsyncLifetime
             Assert.NotEqual("0", (string)emission["minted"]!);
         }, TimeSpan.FromSeconds(30));
 
-        // Everything owed delivered, and the projection caught up, before the node stops.
+        // Everything owed delivered (the epochs' payouts credited: a spec that tampers with a payout expects the credit in
+        // the journal, not still owed), as the auditor counts it; then the projection caught up, before the node stops.
+        using var probe = new TempDir();
+        await Eventually.Holds(async () =>
+        {
+            var (_, report, error) = await PotCli.Run("audit", "--db", Copy(probe), "--config", ConfigFile, "--json");
+            File.Delete(probe.File("pot.db"));
+            Assert.True(report.Length > 0, error);
+            Assert.Equal(0, (int)JObject.Parse(report)["pendingDeliveries"]!);
+        }, TimeSpan.FromSeconds(30));
         await Eventually.Holds(async () =>
         {
             var network = (await node.Get("/v1/network")).Body;
