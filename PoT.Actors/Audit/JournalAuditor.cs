@@ -263,7 +263,7 @@ public sealed class JournalAuditor
                     {
                         CommitVote c => (RoundRules.Commit(round, c, envelope, at), $"CommitVote {Short(envelope.Digest)}"),
                         RevealVote r => (RoundRules.Reveal(round, r, envelope, at), $"RevealVote {Short(envelope.Digest)}"),
-                        ReportEquivocation q => (RoundRules.Report(round, q, settings.Verifier), $"ReportEquivocation {Short(envelope.Digest)}"),
+                        ReportEquivocation q => (RoundRules.Report(round, q, settings.Verifier, at), $"ReportEquivocation {Short(envelope.Digest)}"),
                         _ => (null, "its envelope is no round message")
                     };
                 if (e is RoundOpened opened)

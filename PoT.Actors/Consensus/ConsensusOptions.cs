@@ -15,7 +15,8 @@ public sealed record ConsensusOptions(
     int MaxMisses,
     ImmutableArray<string> ProofKinds,
     int SnapshotEvery,
-    TimeSpan FinalizedIdleTimeout)
+    TimeSpan FinalizedIdleTimeout,
+    TimeSpan EvidenceWindow)
 {
     public static ConsensusOptions FromConfig(Config pot)
     {
@@ -39,8 +40,14 @@ public sealed record ConsensusOptions(
             c.GetInt("max-misses"),
             [.. c.GetStringList("proof-kinds")],
             c.GetInt("snapshot-every"),
-            c.GetTimeSpan("finalized-idle-timeout"));
+            c.GetTimeSpan("finalized-idle-timeout"),
+            c.GetTimeSpan("evidence-window"));
     }
+
+    /// <summary>How long after a round's opening its members' stake can still be slashed for what they did in it: the
+    /// commit and reveal windows, then the evidence window. Unbonding must last at least this long, or a validator could
+    /// unstake in a round and withdraw before its offence is proven (checked at start).</summary>
+    public TimeSpan SlashableFor => CommitWindow + RevealWindow + EvidenceWindow;
 
     /// <summary>The largest bounty, in basis points of the slashed stake, a network may pay for proving an equivocation.</summary>
     public const int MaxEquivocationBountyBps = 5000;

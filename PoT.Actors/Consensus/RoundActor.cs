@@ -78,7 +78,7 @@ public sealed class RoundActor : PotEntity<RoundState>
         {
             CommitVote c => RoundRules.Commit(State, c, signed.Envelope, now),
             RevealVote r => RoundRules.Reveal(State, r, signed.Envelope, now),
-            ReportEquivocation q => RoundRules.Report(State, q, _verifier),
+            ReportEquivocation q => RoundRules.Report(State, q, _verifier, now),
             _ => Decision.Rejected(ErrorCodes.UnknownCommandType, $"{signed.Envelope.Type} is not a round message")
         };
         var replyTo = Sender;

@@ -12,7 +12,8 @@ public abstract record RoundEvent : PotEvent, IConsensusEvent;
 /// <summary>
 /// The round is open: everything needed to recompute its committee (the eligible validators of set version
 /// <paramref name="SetVersion"/>, drawn from <paramref name="Seed"/>), its deadlines, and the parameters it will be
-/// judged and paid with.
+/// judged and paid with. Equivocation evidence is taken until <paramref name="EvidenceDeadline"/> (absent in rounds of
+/// older nodes: always).
 /// </summary>
 [Manifest("round-opened.v1")]
 public sealed record RoundOpened(
@@ -27,7 +28,8 @@ public sealed record RoundOpened(
     UInt128 CommitteeStake,
     DateTimeOffset CommitDeadline,
     DateTimeOffset RevealDeadline,
-    RoundParameters Parameters) : RoundEvent;
+    RoundParameters Parameters,
+    DateTimeOffset? EvidenceDeadline = null) : RoundEvent;
 
 [Manifest("vote-committed.v1")]
 public sealed record VoteCommitted(Address Validator, HexBytes Commitment) : RoundEvent;
@@ -38,7 +40,8 @@ public sealed record VoteRevealed(Address Validator, Verdict Verdict, uint Score
 /// <summary>
 /// <paramref name="Validator"/> signed two different votes of one kind in this round; both envelopes are kept, so
 /// anyone can check the proof. The validator's stake is slashed (the reporter, if any, gets the bounty) and it is
-/// ejected from the validator set.
+/// ejected from the validator set. The slash reaches what the validator began unbonding after the round counted its
+/// stake (<paramref name="StakeCountedAt"/>, the round's opening): unstaking in a round does not escape it.
 /// </summary>
 [Manifest("equivocation-proven.v1")]
 public sealed record EquivocationProven(
@@ -48,14 +51,16 @@ public sealed record EquivocationProven(
     SignedEnvelope Second,
     Address? Reporter,
     int SlashBps,
-    int BountyBps) : RoundEvent, IOutboxEvent
+    int BountyBps,
+    DateTimeOffset? StakeCountedAt = null) : RoundEvent, IOutboxEvent
 {
     public IEnumerable<OutboxDelivery> Deliveries(OutboxSource source)
     {
         var roundId = source.PersistenceId[(EntityIds.Prefix(EntityKind.Round).Length + 1)..];
         ImmutableArray<Weighted> bounty = Reporter is { } reporter ? [new Weighted(reporter, 1)] : [];
         yield return new OutboxDelivery(EntityKind.Account, Validator.Value, new SlashStake(Validator, null, SlashBps,
-            Reporter is null ? Basis.Points : Basis.Points - BountyBps, bounty, $"equivocation:{roundId}", source.Stamp(0)));
+            Reporter is null ? Basis.Points : Basis.Points - BountyBps, bounty, $"equivocation:{roundId}", source.Stamp(0),
+            BackedSince: StakeCountedAt));
         yield return new OutboxDelivery(EntityKind.ValidatorSet, ValidatorSetIds.EntityId,
             new EjectValidator(Validator, $"equivocation in round {roundId}", roundId, source.Stamp(1)));
     }

@@ -19,8 +19,10 @@ public static class RoundRules
         if (committee.Length < o.MinCommitteeSize)
             return Rejected(ErrorCodes.NoValidators, $"{committee.Length} eligible validator(s); a round needs at least {o.MinCommitteeSize}");
         var commitDeadline = now + o.CommitWindow;
+        var revealDeadline = commitDeadline + o.RevealWindow;
         return Emit(new RoundOpened(open.AgentId, open.Provider, open.ProofKind, open.ProofHash, open.ProofUri, seed, snapshot.Version,
-            committee, committee.Aggregate(UInt128.Zero, (sum, m) => checked(sum + m.Stake)), commitDeadline, commitDeadline + o.RevealWindow, o.Round));
+            committee, committee.Aggregate(UInt128.Zero, (sum, m) => checked(sum + m.Stake)), commitDeadline, revealDeadline, o.Round,
+            revealDeadline + o.EvidenceWindow));
     }
 
     public static RoundOpenResult OpenResult(RoundState s, string agentId, string? refusal) => s.Opening is { } o
@@ -60,9 +62,12 @@ public static class RoundRules
 
     /// <summary>Checks evidence of equivocation: two validly signed, different votes of one kind, by one committee
     /// member, for this round. Forged or mismatched evidence is refused and changes nothing.</summary>
-    public static Decision Report(RoundState s, ReportEquivocation report, CommandVerifier verifier)
+    public static Decision Report(RoundState s, ReportEquivocation report, CommandVerifier verifier, DateTimeOffset now)
     {
         if (s.Opening is null) return Rejected(ErrorCodes.UnknownRound, $"round {s.RoundId} was never opened");
+        // Past the evidence window the members' stake may have left (unbonding lasts at least until then, no longer).
+        if (s.Opening.EvidenceDeadline is { } deadline && now >= deadline)
+            return Rejected(ErrorCodes.EvidenceWindowClosed, $"evidence against round {s.RoundId}'s members was taken until {deadline:O}");
         if (report.VoteType is not ("CommitVote" or "RevealVote"))
             return Rejected(ErrorCodes.InvalidEvidence, "voteType: CommitVote or RevealVote");
         if (s.Equivocations.ContainsKey(report.Validator.Value))
@@ -112,7 +117,7 @@ public static class RoundRules
     private static Decision Equivocation(RoundState s, Address validator, string voteType, SignedEnvelope first, SignedEnvelope second, Address? reporter)
     {
         var p = s.Opening!.Parameters;
-        var proof = new EquivocationProven(validator, voteType, first, second, reporter, p.EquivocationSlashBps, p.EquivocationBountyBps);
+        var proof = new EquivocationProven(validator, voteType, first, second, reporter, p.EquivocationSlashBps, p.EquivocationBountyBps, s.OpenedAt);
         return s.IsOpen ? FinalizeIfComplete(s, proof) : Emit(proof);
     }
 

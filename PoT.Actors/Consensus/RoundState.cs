@@ -24,7 +24,8 @@ public sealed record RoundState(
     ImmutableSortedDictionary<string, EquivocationProven> Equivocations,
     RoundFinalized? Outcome,
     DateTimeOffset? FinalizedAt,
-    long Version)
+    long Version,
+    DateTimeOffset? OpenedAt = null)
 {
     public static RoundState Empty(string roundId) => new(roundId, null,
         ImmutableSortedDictionary<string, VoteRecord>.Empty, ImmutableSortedDictionary<string, EquivocationProven>.Empty, null, null, 0);
@@ -65,7 +66,7 @@ public static class RoundEvolution
         var eventId = EntityIds.EventId(s.PersistenceId, version);
         var next = e switch
         {
-            RoundOpened o => s with { Opening = o with { Meta = EventMeta.Unsealed } },
+            RoundOpened o => s with { Opening = o with { Meta = EventMeta.Unsealed }, OpenedAt = e.Meta.At },
             VoteCommitted c => s with
             {
                 Votes = s.Votes.SetItem(c.Validator.Value, new VoteRecord(c.Commitment, e.Meta.Envelope!, eventId, e.Meta.At))

@@ -104,6 +104,12 @@ public static class PotConfig
             Address.Parse(pot.GetString("domain.verifying-contract")));
 
         var registry = RegistryOptions.FromConfig(pot);
+        var ledger = LedgerOptions.FromConfig(pot);
+        var consensus = PoT.Consensus.ConsensusOptions.FromConfig(pot);
+        // Stake that backs a round must stay slashable until the round's evidence window closes (docs/security.md).
+        if (ledger.UnbondingPeriod < consensus.SlashableFor)
+            throw new ConfigurationException($"pot.ledger.unbonding-period ({ledger.UnbondingPeriod}) must be at least pot.consensus commit-window + " +
+                $"reveal-window + evidence-window ({consensus.SlashableFor}): a validator could otherwise withdraw before its offence is proven");
         return new PotSettings(
             config,
             dataDir,
@@ -114,10 +120,10 @@ public static class PotConfig
             pot.GetTimeSpan("persistence.sqlite.busy-timeout"),
             pot.GetString("persistence.sqlite.synchronous").ToLowerInvariant(),
             domain,
-            LedgerOptions.FromConfig(pot),
+            ledger,
             registry,
             OutboxOptions.FromConfig(pot),
-            PoT.Consensus.ConsensusOptions.FromConfig(pot),
+            consensus,
             pot.GetInt("sharding.number-of-shards"),
             pot.GetTimeSpan("node.ask-timeout"),
             pot.GetTimeSpan("registry.account-check-timeout"),

@@ -88,12 +88,13 @@ public static class AccountRules
     /// <summary>Slashes a share of one stake and divides it: burn first, then the recipients by weight (floor); the
     /// rounding remainder is burned too. A recipient with a cap is paid at most its cap, and what its share exceeds the
     /// cap by is not slashed at all. An agent's slash reaches the agent's stake and then its unbonding entries not yet
-    /// withdrawn (oldest first): deregistering does not escape a slash. Recorded even when the stake is already gone (a
+    /// withdrawn (oldest first): deregistering does not escape a slash; a validator's reaches its validator stake and then
+    /// the entries that began unbonding after the stake was counted for the offence (<see cref="SlashStake.BackedSince"/>). Recorded even when the stake is already gone (a
     /// slash of 0), so that a redelivery can never slash stake added later.</summary>
     private static Decision DecideSlash(AccountState s, SlashStake x)
     {
         var stake = x.AgentId is null ? s.ValidatorStake : s.AgentStakes.GetValueOrDefault(x.AgentId);
-        var unbonding = x.AgentId is null ? UInt128.Zero : AgentUnbonding(s, x.AgentId);
+        var unbonding = x.AgentId is null ? ValidatorUnbonding(s, x.BackedSince) : AgentUnbonding(s, x.AgentId);
         var slashable = checked(stake + unbonding);
         var amount = (UInt128)((BigInteger)slashable * x.FractionBps / PoT.Consensus.Basis.Points);
         var burn = (UInt128)((BigInteger)amount * x.BurnBps / PoT.Consensus.Basis.Points);
@@ -105,8 +106,14 @@ public static class AccountRules
         var taken = amount - spared;
         var paid = payouts.Aggregate(UInt128.Zero, (sum, p) => sum + p.Amount);
         var fromUnbonding = taken > stake ? taken - stake : UInt128.Zero;
-        return Emit(new StakeSlashed(x.AgentId, taken, taken - paid, payouts, x.Reason, x.Stamp, fromUnbonding));
+        return Emit(new StakeSlashed(x.AgentId, taken, taken - paid, payouts, x.Reason, x.Stamp, fromUnbonding, x.AgentId is null ? x.BackedSince : null));
     }
+
+    /// <summary>The validator stake unbonding since the offence's stake was counted, not yet withdrawn: leaving a
+    /// committee's stake does not escape its slash.</summary>
+    private static UInt128 ValidatorUnbonding(AccountState s, DateTimeOffset? backedSince) =>
+        s.Unbonding.Where(u => u.Source == AccountEvolution.ValidatorSource && AccountEvolution.Backs(u, backedSince))
+            .Aggregate(UInt128.Zero, (sum, u) => checked(sum + u.Amount));
 
     /// <summary>The agent's stake that is unbonding and not yet withdrawn (entries with source agent:{id}).</summary>
     private static UInt128 AgentUnbonding(AccountState s, string agentId) =>

@@ -4,7 +4,9 @@ using PoT.Protocol;
 
 namespace PoT.Ledger;
 
-public sealed record Unbonding(UInt128 Amount, DateTimeOffset ReleaseAt, string Source);
+/// <param name="Since">When the stake began unbonding (null in entries of older journals): a validator's slash reaches an
+/// entry that began unbonding after the stake was counted for the offence (<see cref="SlashStake.BackedSince"/>).</param>
+public sealed record Unbonding(UInt128 Amount, DateTimeOffset ReleaseAt, string Source, DateTimeOffset? Since = null);
 
 /// <summary>What the account remembers of an executed signed command, to answer an identical retry.</summary>
 public sealed record Receipt(string Digest, ImmutableArray<string> EventIds);
@@ -76,12 +78,12 @@ public static class AccountEvolution
             ValidatorStakeUnbonding u => s with
             {
                 ValidatorStake = checked(s.ValidatorStake - u.Amount),
-                Unbonding = s.Unbonding.Add(new Unbonding(u.Amount, u.ReleaseAt, "validator"))
+                Unbonding = s.Unbonding.Add(new Unbonding(u.Amount, u.ReleaseAt, ValidatorSource, e.Meta.At))
             },
             AgentStakeUnbonding u => s with
             {
                 AgentStakes = s.AgentStakes.Remove(u.AgentId),
-                Unbonding = s.Unbonding.Add(new Unbonding(u.Amount, u.ReleaseAt, AgentSource(u.AgentId)))
+                Unbonding = s.Unbonding.Add(new Unbonding(u.Amount, u.ReleaseAt, AgentSource(u.AgentId), e.Meta.At))
             },
             UnbondingWithdrawn w => s with
             {
@@ -102,7 +104,12 @@ public static class AccountEvolution
             ProofBondForfeited f => s with { ProofBonds = s.ProofBonds.Remove(f.AgentId), RelayWatermark = f.Stamp },
             TaskEscrowed t => s with { Balance = checked(s.Balance - t.Budget) },
             Credited c => s with { Exists = true, Balance = checked(s.Balance + c.Amount), RelayWatermark = c.Stamp },
-            StakeSlashed x when x.AgentId is null => s with { ValidatorStake = checked(s.ValidatorStake - x.Amount), RelayWatermark = x.Stamp },
+            StakeSlashed x when x.AgentId is null => s with
+            {
+                ValidatorStake = checked(s.ValidatorStake - x.FromStake),
+                Unbonding = TakeFromUnbonding(s.Unbonding, u => u.Source == ValidatorSource && Backs(u, x.BackedSince), x.FromUnbonding),
+                RelayWatermark = x.Stamp
+            },
             StakeSlashed { AgentId: { } agentId } x => s with
             {
                 // A deregistered agent has no stake entry left: a slash that reaches only its unbonding stake must not
@@ -110,7 +117,7 @@ public static class AccountEvolution
                 AgentStakes = x.FromStake == UInt128.Zero && !s.AgentStakes.ContainsKey(agentId)
                     ? s.AgentStakes
                     : s.AgentStakes.SetItem(agentId, checked(s.AgentStakes.GetValueOrDefault(agentId) - x.FromStake)),
-                Unbonding = TakeFromUnbonding(s.Unbonding, AgentSource(agentId), x.FromUnbonding),
+                Unbonding = TakeFromUnbonding(s.Unbonding, u => u.Source == AgentSource(agentId), x.FromUnbonding),
                 RelayWatermark = x.Stamp
             },
             _ => throw new ArgumentException($"not an account event: {e.GetType().Name}")
@@ -122,21 +129,29 @@ public static class AccountEvolution
     /// <summary>The source of an agent's unbonding entry.</summary>
     public static string AgentSource(string agentId) => $"agent:{agentId}";
 
-    /// <summary>Takes <paramref name="amount"/> from the entries of <paramref name="source"/>, oldest first; an entry taken
-    /// whole leaves the list. More than they hold is an error (the rules never decide it).</summary>
-    private static ImmutableList<Unbonding> TakeFromUnbonding(ImmutableList<Unbonding> entries, string source, UInt128 amount)
+    public const string ValidatorSource = "validator";
+
+    /// <summary>Whether a validator's unbonding entry still backs an offence whose stake was counted at
+    /// <paramref name="backedSince"/>: it began unbonding at or after that moment (Cosmos's rule: unbonding that began
+    /// after the infraction stays slashable). Entries older than the offence, or without a start, do not.</summary>
+    public static bool Backs(Unbonding entry, DateTimeOffset? backedSince) =>
+        backedSince is { } counted && entry.Since is { } since && since >= counted;
+
+    /// <summary>Takes <paramref name="amount"/> from the entries <paramref name="slashable"/> selects, oldest first; an
+    /// entry taken whole leaves the list. More than they hold is an error (the rules never decide it).</summary>
+    private static ImmutableList<Unbonding> TakeFromUnbonding(ImmutableList<Unbonding> entries, Func<Unbonding, bool> slashable, UInt128 amount)
     {
         if (amount == UInt128.Zero) return entries;
         var builder = entries.ToBuilder();
         for (var i = 0; i < builder.Count && amount > UInt128.Zero; i++)
         {
-            if (builder[i].Source != source) continue;
+            if (!slashable(builder[i])) continue;
             var take = UInt128.Min(builder[i].Amount, amount);
             amount -= take;
             if (take == builder[i].Amount) builder.RemoveAt(i--);
             else builder[i] = builder[i] with { Amount = builder[i].Amount - take };
         }
-        if (amount > UInt128.Zero) throw new InvalidOperationException($"a slash takes {amount} more from {source}'s unbonding than it holds");
+        if (amount > UInt128.Zero) throw new InvalidOperationException($"a slash takes {amount} more from unbonding entries than they hold");
         return builder.ToImmutable();
     }
 

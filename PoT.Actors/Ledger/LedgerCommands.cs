@@ -83,7 +83,8 @@ public sealed record SlashStake(
     ImmutableArray<PoT.Consensus.Weighted> Recipients,
     string Reason,
     RelayStamp Stamp,
-    ImmutableArray<PoT.Consensus.Payout> Caps = default) : IPotMessage
+    ImmutableArray<PoT.Consensus.Payout> Caps = default,
+    DateTimeOffset? BackedSince = null) : IPotMessage
 {
     public ImmutableArray<PoT.Consensus.Payout> Caps { get; init; } = Caps.IsDefault ? [] : Caps;
 }

@@ -100,8 +100,9 @@ public sealed record ProofBondForfeited(string AgentId, UInt128 Amount, string R
 
 /// <summary>A stake was slashed: <paramref name="Amount"/> left the stake; <paramref name="Burned"/> of it left the supply,
 /// the rest was paid to <paramref name="Payouts"/> (delivered by the relay). <paramref name="AgentId"/> null: the
-/// validator stake. <paramref name="FromUnbonding"/> of the amount came from the agent's unbonding entries (oldest
-/// first), the rest from its stake (absent in events of older nodes: 0).</summary>
+/// validator stake. <paramref name="FromUnbonding"/> of the amount came from the unbonding entries (oldest first: the
+/// agent's, or the validator's that began at or after <paramref name="BackedSince"/>), the rest from the stake itself
+/// (absent in events of older nodes: 0).</summary>
 [Manifest("stake-slashed.v1")]
 public sealed record StakeSlashed(
     string? AgentId,
@@ -110,7 +111,8 @@ public sealed record StakeSlashed(
     ImmutableArray<PoT.Consensus.Payout> Payouts,
     string Reason,
     RelayStamp Stamp,
-    UInt128 FromUnbonding = default) : LedgerEvent, IRegistryEvent, IOutboxEvent, ISupplyChange
+    UInt128 FromUnbonding = default,
+    DateTimeOffset? BackedSince = null) : LedgerEvent, IRegistryEvent, IOutboxEvent, ISupplyChange
 {
     UInt128 ISupplyChange.Minted => UInt128.Zero;
 
@@ -123,11 +125,12 @@ public sealed record StakeSlashed(
         var index = 0;
         foreach (var payout in Payouts)
             yield return new OutboxDelivery(EntityKind.Account, payout.To.Value, new Credit(payout.To, payout.Amount, Reason, source.Stamp(index++)));
+        // The validator set counts bonded stake only: what came from unbonding entries had already left it.
         if (AgentId is null)
         {
             var account = Address.Parse(source.PersistenceId[(EntityIds.Prefix(EntityKind.Account).Length + 1)..]);
             yield return new OutboxDelivery(EntityKind.ValidatorSet, ValidatorSetIds.EntityId,
-                new PoT.Consensus.ValidatorStakeDelta(account, UInt128.Zero, Amount, source.Stamp(index)));
+                new PoT.Consensus.ValidatorStakeDelta(account, UInt128.Zero, FromStake, source.Stamp(index)));
         }
     }
 }

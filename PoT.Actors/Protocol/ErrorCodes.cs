@@ -55,6 +55,8 @@ public static class ErrorCodes
     public const string ValidatorEquivocated = "validator-equivocated";
     public const string InvalidEvidence = "invalid-evidence";
     public const string AlreadyProven = "already-proven";
+    /// <summary>Evidence against a round's members arrived after the round's evidence deadline.</summary>
+    public const string EvidenceWindowClosed = "evidence-window-closed";
 
     // Proofs
     public const string MalformedProof = "malformed-proof";

@@ -17,7 +17,7 @@ public static class ApiErrors
             or ErrorCodes.AgentBusy or ErrorCodes.AgentDeregistered or ErrorCodes.ValidationInProgress or ErrorCodes.AgentListed
             or ErrorCodes.AgentRejected or ErrorCodes.RoundClosed or ErrorCodes.NotCommitteeMember or ErrorCodes.CommitTooLate
             or ErrorCodes.RevealTooEarly or ErrorCodes.RevealTooLate or ErrorCodes.NotCommitted or ErrorCodes.ValidatorEquivocated
-            or ErrorCodes.AlreadyProven or ErrorCodes.TaskExists or ErrorCodes.TaskStopped => StatusCodes.Status409Conflict,
+            or ErrorCodes.AlreadyProven or ErrorCodes.EvidenceWindowClosed or ErrorCodes.TaskExists or ErrorCodes.TaskStopped => StatusCodes.Status409Conflict,
         ErrorCodes.NoValidators or ErrorCodes.RevealMismatch or ErrorCodes.InvalidEvidence or ErrorCodes.ProofNotFound
             or ErrorCodes.ProofOverBudget or ErrorCodes.NotBoundToProvider or ErrorCodes.WrongAgent => StatusCodes.Status422UnprocessableEntity,
         ErrorCodes.InsufficientFunds or ErrorCodes.InsufficientStake or ErrorCodes.StakeBelowMinimum or ErrorCodes.PriceBelowMinimum

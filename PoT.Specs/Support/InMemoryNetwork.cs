@@ -87,7 +87,7 @@ public sealed class InMemoryNetwork(LedgerOptions ledger, RegistryOptions regist
                 {
                     CommitVote c => RoundRules.Commit(round, c, envelope, Now),
                     RevealVote r => RoundRules.Reveal(round, r, envelope, Now),
-                    ReportEquivocation q => RoundRules.Report(round, q, _verifier),
+                    ReportEquivocation q => RoundRules.Report(round, q, _verifier, Now),
                     _ => throw new ArgumentException(roundMessage.GetType().Name)
                 };
                 if (decision is not Decision.Accept accept) return Reply(decision);

@@ -18,7 +18,7 @@ public static class Rules
     public static readonly ConsensusOptions Consensus = new(MinValidatorStake: 1_000, CommitteeSize: 5, MinCommitteeSize: 3,
         CommitWindow: TimeSpan.FromMinutes(10), RevealWindow: TimeSpan.FromMinutes(10),
         new RoundParameters(ThresholdBps: 5000, FraudSlashBps: 5000, FraudBurnBps: 5000, EquivocationSlashBps: 5000, EquivocationBountyBps: 1000),
-        MaxMisses: 3, ProofKinds: ["opaque"], SnapshotEvery: 50, FinalizedIdleTimeout: TimeSpan.FromSeconds(30));
+        MaxMisses: 3, ProofKinds: ["opaque"], SnapshotEvery: 50, FinalizedIdleTimeout: TimeSpan.FromSeconds(30), EvidenceWindow: TimeSpan.FromDays(1));
 
     /// <summary>Ten-minute epochs, so that rounds in specs span epochs and emission is exercised with them.</summary>
     public static readonly EmissionSchedule Emission = new(TimeSpan.FromMinutes(10), FirstEpoch: 10_000, DecayBps: 100, SupplyCap: 1_000_000,
